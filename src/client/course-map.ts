@@ -1,0 +1,37 @@
+/** Course-map island: shows the learner's progress from this browser on each chapter card. */
+import { progressStore, type ProgressSnapshot } from './progress.ts';
+
+const LABELS = {
+  read: ['Not read', 'Read'],
+  quizPassed: ['Quiz not passed', 'Quiz passed'],
+  labPassed: ['Lab not passed', 'Lab passed'],
+} as const;
+type Field = keyof typeof LABELS;
+
+function render(snapshot: ProgressSnapshot): void {
+  const cards = document.querySelectorAll<HTMLElement>('[data-chapter]');
+  let read = 0;
+  for (const card of cards) {
+    const p = snapshot.chapters[card.dataset.chapter!];
+    if (p?.read) read++;
+    for (const badge of card.querySelectorAll<HTMLElement>('[data-progress]')) {
+      const field = badge.dataset.progress as Field;
+      const done = p?.[field] === true;
+      badge.dataset.done = String(done);
+      const text = badge.querySelector('[data-text]');
+      let label: string = LABELS[field][done ? 1 : 0];
+      if (field === 'read' && !done && p && p.furthest > 0.02) label = `${Math.round(p.furthest * 100)}% read`;
+      if (text) text.textContent = label;
+    }
+  }
+  const overall = document.querySelector('[data-overall-text]');
+  if (overall) {
+    overall.textContent = store.persistent
+      ? `You have read ${read} of ${cards.length} chapters. Progress is kept in this browser.`
+      : `You have read ${read} of ${cards.length} chapters. This browser is not keeping progress (storage is off or full).`;
+  }
+}
+
+const store = progressStore();
+store.subscribe(render);
+render(store.all());
