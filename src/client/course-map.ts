@@ -26,9 +26,10 @@ function render(snapshot: ProgressSnapshot): void {
   }
   const overall = document.querySelector('[data-overall-text]');
   if (overall) {
+    const of = `You have read ${read} of ${cards.length} ${cards.length === 1 ? 'chapter' : 'chapters'}.`;
     overall.textContent = store.persistent
-      ? `You have read ${read} of ${cards.length} chapters. Progress is kept in this browser.`
-      : `You have read ${read} of ${cards.length} chapters. This browser is not keeping progress (storage is off or full).`;
+      ? `${of} Progress is kept in this browser.`
+      : `${of} This browser is not keeping progress (storage is off or full).`;
   }
 }
 
