@@ -1,15 +1,19 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-// One stable bare specifier for labs and tests: `import { ... } from 'faultlines'`.
-const kit = fileURLToPath(new URL('./src/kit/index.ts', import.meta.url));
+// One stable bare specifier for labs and tests: `import { ... } from 'faultlines'`, plus its
+// test helpers at 'faultlines/testing'.
+const alias = [
+  { find: /^faultlines\/testing$/, replacement: fileURLToPath(new URL('./src/kit/testing.ts', import.meta.url)) },
+  { find: /^faultlines$/, replacement: fileURLToPath(new URL('./src/kit/index.ts', import.meta.url)) },
+];
 
 export default defineConfig({
-  resolve: { alias: { faultlines: kit } },
+  resolve: { alias },
   test: {
     projects: [
       {
-        resolve: { alias: { faultlines: kit } },
+        resolve: { alias },
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],

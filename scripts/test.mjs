@@ -6,9 +6,16 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 mkdirSync('test-results', { recursive: true });
 
-function run(cmd, args) {
+function run(cmd, args, capture) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+    const child = spawn(cmd, args, {
+      stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    });
+    child.stdout?.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      capture.text += chunk.toString();
+    });
     child.on('close', (code, signal) => resolve(signal ? 1 : code ?? 1));
   });
 }
@@ -46,10 +53,23 @@ async function vitestLayer(project) {
   return { ok: code === 0, ...counts };
 }
 
+// verify-labs ends with "labs: N passed, M failed" (one check per solution, starter, variant).
+function countsFromClosingLine(code, text) {
+  const m = /labs: (\d+) passed, (\d+) failed/.exec(text);
+  const passed = m ? Number(m[1]) : 0;
+  const failed = m ? Number(m[2]) : 1;
+  return { ok: code === 0, passed, failed: code !== 0 && failed === 0 ? 1 : failed, skipped: 0 };
+}
+
 const check = (code) => ({ ok: code === 0, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
 
 await layer('types (astro check)', async () => check(await run('astro', ['check'])));
 await layer('unit tests', () => vitestLayer('unit'));
+await layer('lab graders (solution passes, starter and variants fail)', async () => {
+  const captured = { text: '' };
+  const code = await run('node', ['scripts/verify-labs.ts'], captured);
+  return countsFromClosingLine(code, captured.text);
+});
 const built = await layer('build (astro build + pagefind)', async () => check(await run('npm', ['run', '--silent', 'build'])));
 if (built) {
   await layer('browser tests (Chromium)', () => vitestLayer('e2e'));
@@ -65,7 +85,7 @@ console.log('\n=== summary ' + '='.repeat(62));
 for (const r of results) {
   const status = r.ok ? 'ok  ' : 'FAIL';
   const counts = `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
-  console.log(`${status}  ${r.name.padEnd(32)} ${counts.padEnd(34)} ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  (${r.note})` : ''}`);
+  console.log(`${status}  ${r.name.padEnd(58)} ${counts.padEnd(34)} ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  (${r.note})` : ''}`);
 }
 if (total.skipped) console.log(`\n${total.skipped} tests were skipped: read the messages above.`);
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);

@@ -28,8 +28,8 @@ export const chapterSchema = z
 export type ChapterData = z.infer<typeof chapterSchema>;
 
 /**
- * Lab metadata from labs/<id>/lab.json. The lab-format issue owns the full format; this
- * collection holds what the site shows on the course map and checks references against.
+ * Lab metadata: labs/<id>/lab.json. The folder layout around it is documented in
+ * labs/README.md and checked by src/labs/lab-folder.ts.
  */
 export const labSchema = z
   .object({
@@ -37,14 +37,27 @@ export const labSchema = z
     /** Id of the chapter that embeds the lab. */
     chapter: slug,
     summary: z.string().min(20).max(320),
+    /** The one idea the lab teaches, as the learner will be able to say it afterwards. */
     goal: z.string().min(10),
     difficulty: z.enum(['intro', 'core', 'stretch']),
     minutes: z.number().int().min(5).max(180),
-    /** Files the learner edits, relative to the lab's starter/ folder. */
-    files: z.array(z.string().min(1)).min(1),
+    /** Files the learner edits: each exists in starter/ and solution/. */
+    files: z.array(z.string().regex(/^[\w.-]+\.ts$/, 'a file name like "lamport.ts" (no folders)')).min(1),
     /** Hints in order, from a nudge to nearly the answer. */
-    hints: z.array(z.string().min(5)).min(1),
+    hints: z.array(z.string().min(5)).min(2),
+    /** Known-buggy variants: each is a folder variants/<id>/ with a mistake real learners make. */
+    variants: z
+      .array(
+        z
+          .object({
+            id: slug,
+            /** What the mistake is, in one line a learner would recognise. */
+            mistake: z.string().min(10),
+          })
+          .strict(),
+      )
+      .min(3),
   })
-  .passthrough();
+  .strict();
 
 export type LabData = z.infer<typeof labSchema>;

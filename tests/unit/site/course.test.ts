@@ -32,7 +32,12 @@ function lab(id: string, chapterId: string, minutes = 30): Entry<LabData> {
       difficulty: 'core',
       minutes,
       files: ['node.ts'],
-      hints: ['Look at the retry.'],
+      hints: ['Look at the retry.', 'Reuse the request id.'],
+      variants: [
+        { id: 'v1', mistake: 'Forgets the first thing.' },
+        { id: 'v2', mistake: 'Forgets the second thing.' },
+        { id: 'v3', mistake: 'Forgets the third thing.' },
+      ],
     },
   };
 }

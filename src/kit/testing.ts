@@ -1,0 +1,152 @@
+/**
+ * `faultlines/testing`: what a lab's tests use on top of Vitest.
+ *
+ * - {@link seeds}: the fixed seeds a test runs by default, or the one being replayed.
+ * - {@link seededTest}: one Vitest test per seed. A failure says which seed, how to replay
+ *   it, and saves the run's trace so the CLI and the site can show it.
+ * - {@link recordRun}: tells the harness which simulation the current test ran.
+ *
+ * @example
+ * import { seededTest, seeds, recordRun, LabFailure } from 'faultlines/testing';
+ *
+ * seededTest('every node learns every value after the partition heals', seeds([1, 2, 3]), (seed) => {
+ *   const sim = buildCluster(seed);
+ *   recordRun(sim);
+ *   sim.runSync({ until: 5_000 });
+ *   if (!converged(sim)) throw new LabFailure('n3 never learned 42 from n1', { nodes: ['n1', 'n3'] });
+ * });
+ */
+import { test } from 'vitest';
+import type { Trace } from '../sim/trace.ts';
+
+type Env = Record<string, string | undefined>;
+
+function env(): Env {
+  const p = (globalThis as { process?: { env?: Env } }).process;
+  return p?.env ?? {};
+}
+
+/**
+ * The seeds to run: `defaults`, unless one seed is being replayed
+ * (`FAULTLINES_SEED=N`, which `npm run lab -- <id> --seed N` sets).
+ */
+export function seeds(defaults: readonly number[]): number[] {
+  const one = env().FAULTLINES_SEED;
+  if (one !== undefined && one !== '') {
+    const n = Number(one);
+    if (!Number.isInteger(n)) throw new Error(`FAULTLINES_SEED must be an integer, not "${one}"`);
+    return [n];
+  }
+  return [...defaults];
+}
+
+/** Seeds 1..count: a convenient default set. */
+export function seedRange(count: number, first = 1): number[] {
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/** Something with a trace: a Simulation, or a trace itself. */
+export type HasTrace = { trace: Trace } | Trace;
+
+/** Where a failing run's trace goes. Node writes a file; the browser runtime posts it to the page. */
+export type TraceSink = (run: { test: string; seed: number; trace: Trace; failed: boolean }) => string | undefined;
+
+let sink: TraceSink | undefined;
+
+/** Replaces where traces go (the browser runtime installs one). */
+export function setTraceSink(fn: TraceSink | undefined): void {
+  sink = fn;
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
+
+/** The default sink in Node: $FAULTLINES_TRACE_DIR/<test>.seed-<n>.json. */
+const fileSink: TraceSink = ({ test: name, seed, trace }) => {
+  const dir = env().FAULTLINES_TRACE_DIR;
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
+  if (!dir || !p?.getBuiltinModule) return undefined;
+  const fs = p.getBuiltinModule('node:fs') as typeof import('node:fs');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = `${dir}/${slug(name)}.seed-${seed}.json`;
+  fs.writeFileSync(file, JSON.stringify(trace));
+  return file;
+};
+
+interface CurrentRun {
+  test: string;
+  seed: number;
+  trace?: Trace;
+}
+let current: CurrentRun | undefined;
+
+/** Tells the harness which simulation (or trace) the running seeded test is about. */
+export function recordRun(run: HasTrace): void {
+  if (!current) throw new Error('recordRun() was called outside a seededTest');
+  current.trace = 'events' in run ? run : run.trace;
+}
+
+/**
+ * A failure a learner should read: what went wrong in plain words, and which nodes and
+ * messages were involved. The seed and how to replay it are added by {@link seededTest}.
+ */
+export class LabFailure extends Error {
+  readonly nodes: readonly string[];
+  readonly messages: readonly number[];
+  constructor(message: string, involved: { nodes?: readonly string[]; messages?: readonly number[] } = {}) {
+    const parts = [message];
+    if (involved.nodes?.length) parts.push(`Nodes involved: ${involved.nodes.join(', ')}.`);
+    if (involved.messages?.length) parts.push(`Messages involved: ${involved.messages.map((m) => `#${m}`).join(', ')}.`);
+    super(parts.join('\n'));
+    this.name = 'LabFailure';
+    this.nodes = involved.nodes ?? [];
+    this.messages = involved.messages ?? [];
+  }
+}
+
+function replayHint(seed: number): string {
+  const lab = env().FAULTLINES_LAB;
+  return lab ? `npm run lab -- ${lab} --seed ${seed}` : `FAULTLINES_SEED=${seed} npx vitest run`;
+}
+
+/**
+ * Defines one test per seed, named "<name> (seed N)". The body builds and runs a
+ * simulation for that seed and throws (an `expect` failure or a {@link LabFailure}) if
+ * the learner's code misbehaved.
+ */
+export function seededTest(
+  name: string,
+  seedList: readonly number[],
+  body: (seed: number) => void | Promise<void>,
+  options: { timeout?: number } = {},
+): void {
+  for (const seed of seedList) {
+    const fullName = `${name} (seed ${seed})`;
+    test(
+      fullName,
+      async () => {
+        const run: CurrentRun = { test: fullName, seed };
+        current = run;
+        const replaying = env().FAULTLINES_SEED !== undefined;
+        try {
+          await body(seed);
+          if (replaying && run.trace) (sink ?? fileSink)({ test: fullName, seed, trace: run.trace, failed: false });
+        } catch (error) {
+          const lines = [`Seed ${seed}. Replay it with: ${replayHint(seed)}`];
+          if (run.trace) {
+            const where = (sink ?? fileSink)({ test: fullName, seed, trace: run.trace, failed: true });
+            if (where) lines.push(`The run's trace: ${where}`);
+          }
+          if (error instanceof Error) {
+            error.message = `${error.message}\n\n${lines.join('\n')}`;
+          }
+          throw error;
+        } finally {
+          current = undefined;
+        }
+      },
+      options.timeout,
+    );
+  }
+}

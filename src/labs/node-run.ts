@@ -1,0 +1,163 @@
+/**
+ * Running an assembled lab's tests with Vitest in Node, in a child process so that learner
+ * code that never returns can be stopped, and the harness says which test it was in.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileMap } from './assemble.ts';
+const PROGRESS_PREFIX = '@@faultlines '; // see progress-setup.ts
+
+const PROJECT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const LAB_CONFIG = join(PROJECT, 'src/labs/vitest.lab.config.ts');
+const VITEST = join(PROJECT, 'node_modules/vitest/vitest.mjs');
+
+export interface LabTestResult {
+  file: string;
+  /** Suite names and test name, joined with " > ". */
+  name: string;
+  state: 'passed' | 'failed' | 'skipped';
+  /** The failure, as Vitest reported it (message first). */
+  message?: string;
+  durationMs: number;
+}
+
+export interface LabRunResult {
+  tests: LabTestResult[];
+  /** A problem outside any test: a syntax error, code that throws on import, a hang. */
+  errors: string[];
+  /** The test that was running when the run was stopped for taking too long. */
+  hung?: string;
+  exitCode: number | null;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  /** Replay one seed (tests read it through `seeds()` in faultlines/testing). */
+  seed?: number;
+  /** Where failing (or, with a seed, all) runs write their traces. */
+  traceDir?: string;
+  /** Only tests whose name contains this. */
+  filter?: string;
+  /** Stop the whole run after this long without a test finishing. */
+  stallMs?: number;
+  /** Print Vitest's own output as it runs. */
+  echo?: boolean;
+  /** Extra environment for the test process. */
+  env?: Record<string, string>;
+}
+
+/** Writes a file map into `dir` (emptied first). */
+export function materialize(files: FileMap, dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, text] of Object.entries(files)) {
+    const full = join(dir, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
+}
+
+export function vitestArgs(dir: string, extra: string[] = []): string[] {
+  return [VITEST, ...extra, '--config', LAB_CONFIG, '--root', resolve(dir)];
+}
+
+export function labEnv(opts: RunOptions): Record<string, string> {
+  const env: Record<string, string> = { FORCE_COLOR: opts.echo ? '1' : '0', ...opts.env };
+  if (opts.seed !== undefined) env.FAULTLINES_SEED = String(opts.seed);
+  if (opts.traceDir) env.FAULTLINES_TRACE_DIR = resolve(opts.traceDir);
+  return env;
+}
+
+/** Runs the tests of the lab folder `dir` once. */
+export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunResult> {
+  const jsonFile = join(resolve(dir), '.faultlines-results.json');
+  rmSync(jsonFile, { force: true });
+  const args = vitestArgs(dir, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`]);
+  if (opts.filter) args.push('-t', opts.filter);
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, {
+      cwd: PROJECT,
+      env: { ...process.env, ...labEnv(opts), FAULTLINES_PROGRESS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let running: string | undefined;
+    let hung: string | undefined;
+    let stderr = '';
+    let buffer = '';
+    const stallMs = opts.stallMs ?? 30_000;
+    let timer = setTimeout(stop, stallMs);
+    function stop() {
+      hung = running ?? '(loading the test files)';
+      child.kill('SIGKILL');
+    }
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.startsWith(PROGRESS_PREFIX)) {
+          const e = JSON.parse(line.slice(PROGRESS_PREFIX.length)) as { event: string; name: string };
+          running = e.event === 'start' ? e.name : undefined;
+          clearTimeout(timer);
+          timer = setTimeout(stop, stallMs);
+        } else if (opts.echo) {
+          process.stdout.write(line + '\n');
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (opts.echo) process.stderr.write(chunk);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const result = readResults(jsonFile, stderr);
+      rmSync(jsonFile, { force: true });
+      if (hung) {
+        result.errors.unshift(
+          `Stopped after ${Math.round(stallMs / 1000)} s with no test finishing, in "${hung}": ` +
+            'the code under test never returned (an infinite loop, or a wait for something that never happens).',
+        );
+        result.hung = hung;
+        result.errors = result.errors.filter((e) => e !== NO_RESULTS);
+      }
+      done({ ...result, exitCode: code, durationMs: performance.now() - started });
+    });
+  });
+}
+
+const NO_RESULTS = 'Vitest produced no results';
+
+interface JsonReport {
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[]; duration?: number }[];
+  }[];
+}
+
+function readResults(jsonFile: string, stderr: string): Pick<LabRunResult, 'tests' | 'errors' | 'hung'> {
+  let report: JsonReport;
+  try {
+    report = JSON.parse(readFileSync(jsonFile, 'utf8')) as JsonReport;
+  } catch {
+    return { tests: [], errors: stderr.trim() ? [stderr.trim()] : [NO_RESULTS] };
+  }
+  const tests: LabTestResult[] = [];
+  const errors: string[] = [];
+  for (const file of report.testResults ?? []) {
+    const rel = file.name.split('/tests/').pop() ?? file.name;
+    if (file.message) errors.push(`tests/${rel}: ${file.message}`);
+    for (const a of file.assertionResults ?? []) {
+      const state = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : 'skipped';
+      const test: LabTestResult = { file: `tests/${rel}`, name: a.fullName, state, durationMs: a.duration ?? 0 };
+      if (a.failureMessages?.length) test.message = a.failureMessages[0]!;
+      tests.push(test);
+    }
+  }
+  return { tests, errors };
+}
