@@ -50,7 +50,7 @@ for (const id of ids) {
     ...lab.variants.map((v): Implementation => ({ kind: 'variant', id: v.id })),
   ];
   for (const impl of impls) {
-    const dir = join('.faultlines/verify', id, impl.kind === 'variant' ? `variant-${impl.id}` : impl.kind);
+    const dir = join('.faultlines/verify', String(process.pid), id, impl.kind === 'variant' ? `variant-${impl.id}` : impl.kind);
     const files = filesFor(lab, impl);
     materialize(files, dir);
     const label = implementationLabel(impl);
@@ -68,7 +68,8 @@ for (const id of ids) {
       if (failed.length || r.errors.length || !r.tests.length || r.tests.some((t) => t.state === 'skipped')) {
         verdict = 'FAIL';
         const why = [
-          ...failed.map((n) => `fails "${n}": ${firstLine(r.tests.find((t) => t.name === n)?.message)}`),
+          ...failed.slice(0, 5).map((n) => `fails "${n}": ${firstLine(r.tests.find((t) => t.name === n)?.message)}`),
+          ...(failed.length > 5 ? [`and fails ${failed.length - 5} more tests`] : []),
           ...r.tests.filter((t) => t.state === 'skipped').map((t) => `skips "${t.name}"`),
           ...r.errors,
           ...(r.tests.length ? [] : ['ran no test']),

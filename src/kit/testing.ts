@@ -68,10 +68,12 @@ const fileSink: TraceSink = ({ test: name, seed, trace }) => {
   const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
   if (!dir || !p?.getBuiltinModule) return undefined;
   const fs = p.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const path = p.getBuiltinModule('node:path') as typeof import('node:path');
   fs.mkdirSync(dir, { recursive: true });
-  const file = `${dir}/${slug(name)}.seed-${seed}.json`;
+  const file = path.join(dir, `${slug(name)}.seed-${seed}.json`);
   fs.writeFileSync(file, JSON.stringify(trace));
-  return file;
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
 };
 
 interface CurrentRun {
@@ -123,6 +125,7 @@ export function seededTest(
 ): void {
   for (const seed of seedList) {
     const fullName = `${name} (seed ${seed})`;
+    const record = (trace: Trace, failed: boolean) => (sink ?? fileSink)({ test: name, seed, trace, failed });
     test(
       fullName,
       async () => {
@@ -131,11 +134,11 @@ export function seededTest(
         const replaying = env().FAULTLINES_SEED !== undefined;
         try {
           await body(seed);
-          if (replaying && run.trace) (sink ?? fileSink)({ test: fullName, seed, trace: run.trace, failed: false });
+          if (replaying && run.trace) record(run.trace, false);
         } catch (error) {
           const lines = [`Seed ${seed}. Replay it with: ${replayHint(seed)}`];
           if (run.trace) {
-            const where = (sink ?? fileSink)({ test: fullName, seed, trace: run.trace, failed: true });
+            const where = record(run.trace, true);
             if (where) lines.push(`The run's trace: ${where}`);
           }
           if (error instanceof Error) {

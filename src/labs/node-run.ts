@@ -63,7 +63,7 @@ export function vitestArgs(dir: string, extra: string[] = []): string[] {
 }
 
 export function labEnv(opts: RunOptions): Record<string, string> {
-  const env: Record<string, string> = { FORCE_COLOR: opts.echo ? '1' : '0', ...opts.env };
+  const env: Record<string, string> = opts.echo ? { FORCE_COLOR: '1', ...opts.env } : { FORCE_COLOR: '0', NO_COLOR: '1', ...opts.env };
   if (opts.seed !== undefined) env.FAULTLINES_SEED = String(opts.seed);
   if (opts.traceDir) env.FAULTLINES_TRACE_DIR = resolve(opts.traceDir);
   return env;
@@ -85,8 +85,9 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
     let running: string | undefined;
     let hung: string | undefined;
     let stderr = '';
+    let stdout = '';
     let buffer = '';
-    const stallMs = opts.stallMs ?? 30_000;
+    const stallMs = Number(process.env.FAULTLINES_STALL_MS) || opts.stallMs || 30_000;
     let timer = setTimeout(stop, stallMs);
     function stop() {
       hung = running ?? '(loading the test files)';
@@ -103,8 +104,9 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
           running = e.event === 'start' ? e.name : undefined;
           clearTimeout(timer);
           timer = setTimeout(stop, stallMs);
-        } else if (opts.echo) {
-          process.stdout.write(line + '\n');
+        } else {
+          stdout += line + '\n';
+          if (opts.echo) process.stdout.write(line + '\n');
         }
       }
     });
@@ -115,6 +117,9 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
     child.on('close', (code) => {
       clearTimeout(timer);
       const result = readResults(jsonFile, stderr);
+      // Vitest's own report says where a file failed to load; keep that, minus the harness.
+      const suites = failedSuiteBlocks(stdout + stderr, dir);
+      if (suites.length && result.errors.length) result.errors = suites;
       rmSync(jsonFile, { force: true });
       if (hung) {
         result.errors.unshift(
@@ -130,6 +135,40 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
 }
 
 const NO_RESULTS = 'Vitest produced no results';
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/**
+ * The "Failed Suites" part of Vitest's report (a syntax error, a throw at import), as short
+ * plain-text blocks: the message, the learner's line, no stack frames inside the harness.
+ */
+export function failedSuiteBlocks(stdout: string, dir: string): string[] {
+  const plain = stdout.replace(ANSI, '');
+  const start = plain.indexOf('Failed Suites');
+  if (start < 0) return [];
+  const section = plain.slice(plain.indexOf('\n', start) + 1);
+  const abs = resolve(dir) + '/';
+  const blocks = section.split(/\n⎯+\[\d+\/\d+\]⎯*\n/);
+  const out: string[] = [];
+  for (const block of blocks) {
+    const m = /^\s*FAIL\s+(\S+)/m.exec(block);
+    if (!m) continue;
+    const lines = block
+      .split('\n')
+      .filter((l) => !/^\s*FAIL\s/.test(l))
+      .filter((l) => !/node_modules|^\s*(Plugin|File):/.test(l))
+      .map((l) => l.split(abs).join('').split(relativeTo(dir)).join(''));
+    const text = lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+    const parse = /\[PARSE_ERROR\]\s*(.+)[\s\S]*?\[\s*(\S+:\d+:\d+)\s*\]/.exec(text);
+    out.push(parse ? `Syntax error at ${parse[2]}: ${parse[1]}` : `${m[1]} could not be loaded:\n${text}`);
+  }
+  return out;
+}
+
+function relativeTo(dir: string): string {
+  const r = dir.replace(/\/+$/, '');
+  return r + '/';
+}
 
 interface JsonReport {
   testResults?: {

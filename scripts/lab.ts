@@ -1,0 +1,127 @@
+/**
+ * The lab CLI, for people who prefer their own editor.
+ *
+ *   npm run lab -- <id>            copy the starter to workspace/<id>/ (once) and run its tests in watch mode
+ *   npm run lab -- <id> --once     run the tests once and exit (0: all pass, 1: some fail)
+ *   npm run lab -- <id> --seed N   replay seed N once and print a text timeline of the run
+ *   npm run lab -- --list          list the labs
+ *
+ * Exit codes: 0 all tests passed (or watch mode ended), 1 some test failed,
+ * 2 bad input (unknown lab, bad flag), 3 the lab's code could not be run (syntax error,
+ * a throw at import, code that never returns).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatTrace, traceFromJSON, traceHash } from '../src/sim/index.ts';
+import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../src/labs/lab-folder.ts';
+import { labEnv, runLabTests, vitestArgs } from '../src/labs/node-run.ts';
+import { ensureWorkspace, workspacePath } from '../src/labs/workspace.ts';
+
+const USAGE = `Usage:
+  npm run lab -- <lab id>            copy the starter to workspace/<id>/ once, then run its tests on every save
+  npm run lab -- <lab id> --once     run the tests once
+  npm run lab -- <lab id> --seed N   replay one seed and print a timeline of the run
+  npm run lab -- --list              list the labs`;
+
+function die(code: number, message: string): never {
+  console.error(message);
+  process.exit(code);
+}
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.includes('--list')) {
+  for (const id of listLabIds()) {
+    const lab = loadLab(id);
+    console.log(`${id.padEnd(22)} ${lab.meta.title} (${lab.meta.minutes} min, chapter: ${lab.meta.chapter})`);
+  }
+  process.exit(0);
+}
+
+let seed: number | undefined;
+let once = false;
+const positional: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i]!;
+  if (a === '--seed') {
+    const v = args[++i];
+    if (v === undefined || !/^-?\d+$/.test(v)) die(2, `--seed needs a whole number, like --seed 17${v === undefined ? '' : ` (got "${v}")`}\n\n${USAGE}`);
+    seed = Number(v);
+  } else if (a === '--once') {
+    once = true;
+  } else if (a.startsWith('-')) {
+    die(2, `Unknown option ${a}\n\n${USAGE}`);
+  } else {
+    positional.push(a);
+  }
+}
+if (positional.length !== 1) die(2, `Name one lab.\n\n${USAGE}\n\nLabs: ${listLabIds().join(', ')}`);
+const id = positional[0]!;
+
+let lab: LabFolder;
+try {
+  lab = loadLab(id);
+} catch (e) {
+  if (e instanceof LabFormatError) die(2, e.problems.join('\n'));
+  throw e;
+}
+
+const dir = workspacePath(id);
+if (ensureWorkspace(lab, dir)) {
+  console.log(`Created ${dir}/ from the starter. Edit ${lab.meta.files.map((f) => `${dir}/${f}`).join(', ')}.`);
+} else {
+  console.log(`Using your work in ${dir}/ (never overwritten; delete the folder to start again).`);
+}
+for (const f of lab.meta.files) {
+  if (!existsSync(join(dir, f))) die(2, `${dir}/${f} is missing. Restore it, or delete ${dir}/ to start again from the starter.`);
+}
+
+if (seed === undefined && !once) {
+  // Watch mode: Vitest's own, in the workspace, until Ctrl+C.
+  const child = spawn(process.execPath, vitestArgs(dir, ['watch']), {
+    stdio: 'inherit',
+    env: { ...process.env, ...labEnv({ traceDir: join(dir, '.runs') }), FAULTLINES_LAB: id, FORCE_COLOR: '1' },
+  });
+  child.on('close', (code) => process.exit(code ?? 0));
+} else {
+  const traceDir = join(dir, '.runs', seed === undefined ? 'last' : `seed-${seed}`);
+  rmSync(traceDir, { recursive: true, force: true });
+  const result = await runLabTests(dir, {
+    echo: true,
+    traceDir,
+    env: { FAULTLINES_LAB: id },
+    ...(seed === undefined ? {} : { seed }),
+  });
+  if (result.errors.length) {
+    console.error(`\nThe lab's code could not be run:\n  ${result.errors.map((e) => e.split('\n').slice(0, 6).join('\n    ')).join('\n  ')}`);
+    process.exit(3);
+  }
+  if (seed !== undefined) printTimelines(traceDir, seed);
+  const failed = result.tests.filter((t) => t.state === 'failed').length;
+  process.exit(failed ? 1 : 0);
+}
+
+function printTimelines(traceDir: string, s: number): void {
+  if (!existsSync(traceDir)) {
+    console.log(`\nNo test recorded a run for seed ${s} (its tests may not use seeds).`);
+    return;
+  }
+  const seen = new Set<string>();
+  for (const file of readdirSync(traceDir).sort()) {
+    const trace = traceFromJSON(readFileSync(join(traceDir, file), 'utf8'));
+    const hash = traceHash(trace);
+    if (seen.has(hash)) continue; // several tests often run the same cluster
+    seen.add(hash);
+    const LIMIT = 400;
+    // Timers are bookkeeping; the story is in messages, faults and what nodes logged.
+    const story = { ...trace, events: trace.events.filter((e) => !e.type.startsWith('timer-')) };
+    console.log(`\n── Timeline of seed ${s}: ${file.replace(/\.seed-\d+\.json$/, '').replace(/-/g, ' ')} ──`);
+    console.log(`   nodes: ${trace.nodes.join(', ')}; ${trace.events.length} events (timers not shown); trace file: ${join(traceDir, file)}`);
+    console.log(formatTrace(story, { limit: LIMIT }));
+    if (story.events.length > LIMIT) console.log(`   … ${story.events.length - LIMIT} more events in the trace file`);
+  }
+}

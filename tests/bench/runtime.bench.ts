@@ -1,0 +1,64 @@
+/**
+ * Browser lab runtime benchmark: time from run() to the summary in headless Chromium, for
+ * a cold worker (a new runtime: worker start + first run) and a warm one (the next run on
+ * the same worker), medians of several repetitions. Targets: cold < 500 ms, warm < 200 ms.
+ * Run with `npm run bench -- runtime` (or `npx node tests/bench/runtime.bench.ts`).
+ */
+import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { buildWorker } from '../../src/runtimes/browser/build.ts';
+import { runInPage, startHarness } from '../../src/runtimes/browser/testing.ts';
+import { readLab } from '../../src/runtimes/parity.ts';
+import { CHROMIUM_ARGS, findChromium } from '../support/browser.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const labs: { name: string; files: Record<string, string> }[] = [
+  { name: 'fixture counter', files: await readLab('tests/fixtures/runtime/counter') },
+  { name: 'fixture modules', files: await readLab('tests/fixtures/runtime/modules') },
+];
+if (existsSync('src/labs/lab-folder.ts') && existsSync('labs/lamport-clocks')) {
+  const { loadLab } = await import('../../src/labs/lab-folder.ts');
+  const { assembleLab } = await import('../../src/labs/assemble.ts');
+  const lab = loadLab('lamport-clocks');
+  labs.push({ name: 'lamport-clocks solution', files: assembleLab({ files: lab.meta.files, support: lab.support, tests: lab.tests }, lab.solution) });
+}
+
+const executablePath = findChromium();
+if (!executablePath) throw new Error('No Chromium found (see tests/support/browser.ts).');
+const worker = await buildWorker();
+const harness = await startHarness();
+const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+const page = await browser.newPage();
+await page.goto(harness.url);
+
+const rows: string[][] = [];
+for (const lab of labs) {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  let tests = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const first = await runInPage(page, lab.files, { kind: 'test', testTimeout: 10_000 }, { fresh: true });
+    const second = await runInPage(page, lab.files, { kind: 'test', testTimeout: 10_000 });
+    cold.push(first.ms);
+    warm.push(second.ms);
+    tests = first.summary.tests.length;
+  }
+  rows.push([lab.name, String(tests), cold[0]!.toFixed(0), median(cold).toFixed(0), median(warm).toFixed(0), Math.min(...cold).toFixed(0), Math.min(...warm).toFixed(0)]);
+}
+await browser.close();
+await harness.close();
+
+const head = ['lab', 'tests', 'first cold ms', 'cold median ms', 'warm median ms', 'cold min', 'warm min'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+console.log(`Browser lab runtime, ${ROUNDS} rounds (cold = new worker + first run; warm = next run). Targets: cold < 500, warm < 200.`);
+console.log(line(head));
+for (const r of rows) console.log(line(r));
+console.log(`worker bundle: ${(worker.bytes / 1024).toFixed(0)} KB, ${(gzipSync(worker.code).length / 1024).toFixed(0)} KB gzip (esbuild ${worker.buildMs} ms)`);

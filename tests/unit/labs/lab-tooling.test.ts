@@ -1,0 +1,161 @@
+/**
+ * The lab tooling as learners, instructors and CI use it: real child processes, real labs,
+ * fixture labs whose graders are broken on purpose.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { loadLab, LabFormatError } from '../../../src/labs/lab-folder.ts';
+import { toJUnit } from '../../../src/labs/grade-report.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'faultlines-labs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(script: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [`scripts/${script}.ts`, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+describe('lab folders', () => {
+  test('the Lamport clocks lab loads: 1 learner file, 4 variants, tests and support', () => {
+    const lab = loadLab('lamport-clocks');
+    expect(lab.meta.files).toEqual(['lamport.ts']);
+    expect(lab.variants.map((v) => v.id)).toHaveLength(4);
+    expect(Object.keys(lab.tests)).toContain('lamport.test.ts');
+    expect(Object.keys(lab.support)).toContain('cluster.ts');
+  });
+
+  test('a malformed lab folder is rejected with every problem, each naming its path', () => {
+    let problems: string[] = [];
+    try {
+      loadLab('bad-format', 'tests/fixtures/labs');
+    } catch (e) {
+      problems = (e as LabFormatError).problems;
+    }
+    expect(problems).toContain('tests/fixtures/labs/bad-format/solution/lamport.ts: missing (lab.json "files" lists lamport.ts)');
+    expect(problems).toContain('tests/fixtures/labs/bad-format/lab.json: field "variants.2.id": no folder tests/fixtures/labs/bad-format/variants/send-without-tick');
+    expect(problems).toContain('tests/fixtures/labs/bad-format/variants/undocumented: not described in lab.json "variants"');
+  });
+
+  test('an unknown lab id names the labs that exist', () => {
+    expect(() => loadLab('no-such-lab')).toThrow(/unknown lab "no-such-lab": there is no labs\/no-such-lab\/lab.json. Labs: .*lamport-clocks/);
+  });
+});
+
+describe('verify-labs catches dishonest graders', { timeout: 120_000 }, () => {
+  test('a variant that passes every test fails verification, naming the lab and the variant', () => {
+    const { code, out } = run('verify-labs', ['--labs-dir', 'tests/fixtures/labs', 'dishonest']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/lab "dishonest", variant "ties-not-broken" \(Orders events by timestamp only[^)]*\): passes all 36 tests; the grader must catch it/);
+    expect(out).toContain('labs: 5 passed, 1 failed');
+  });
+
+  test('a solution that fails fails verification, naming the failing tests', () => {
+    const { code, out } = run('verify-labs', ['--labs-dir', 'tests/fixtures/labs', 'broken-solution']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/lab "broken-solution", solution: must pass every test on every default seed, but it\n\s+fails "LamportClock, rule by rule tick\(\) and send\(\)/);
+  });
+});
+
+describe('npm run lab', { timeout: 120_000 }, () => {
+  const workspace = join(tmp, 'workspace');
+  const env = { FAULTLINES_WORKSPACE: workspace };
+
+  test('an unknown lab is a clear message and exit code 2', () => {
+    const { code, out } = run('lab', ['no-such-lab', '--once'], env);
+    expect(code).toBe(2);
+    expect(out).toContain('unknown lab "no-such-lab"');
+    expect(out).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  test('a bad --seed is a clear message and exit code 2', () => {
+    const { code, out } = run('lab', ['lamport-clocks', '--seed', 'soon'], env);
+    expect(code).toBe(2);
+    expect(out).toContain('--seed needs a whole number, like --seed 17 (got "soon")');
+  });
+
+  test('copies the starter once and never overwrites the learner\'s work', () => {
+    const first = run('lab', ['lamport-clocks', '--once'], env);
+    expect(first.code).toBe(1); // the starter fails its tests
+    expect(first.out).toContain(`Created ${workspace}/lamport-clocks/ from the starter`);
+    const mine = readFileSync('labs/lamport-clocks/solution/lamport.ts', 'utf8');
+    writeFileSync(join(workspace, 'lamport-clocks/lamport.ts'), mine);
+    const second = run('lab', ['lamport-clocks', '--once'], env);
+    expect(second.out).toContain('Using your work in');
+    expect(readFileSync(join(workspace, 'lamport-clocks/lamport.ts'), 'utf8')).toBe(mine);
+    expect(second.code).toBe(0);
+  });
+
+  test('--seed N replays one seed and prints a timeline of that run', () => {
+    cpSync('labs/lamport-clocks/starter/lamport.ts', join(workspace, 'lamport-clocks/lamport.ts'));
+    const { code, out } = run('lab', ['lamport-clocks', '--seed', '5'], env);
+    expect(code).toBe(1);
+    expect(out).toContain('(seed 5)');
+    expect(out).not.toContain('(seed 1)');
+    expect(out).toContain('Seed 5. Replay it with: npm run lab -- lamport-clocks --seed 5');
+    expect(out).toMatch(/── Timeline of seed 5/);
+    expect(out).toMatch(/n\d -> n\d {2}send #\d+ \{"type":"chat"/);
+  });
+});
+
+describe('npm run grade', { timeout: 180_000 }, () => {
+  test('grades a folder of submissions: pass, fail, syntax error, throw at import, hang, missing file', () => {
+    const subs = join(tmp, 'subs');
+    const put = (who: string, text: string | null) => {
+      mkdirSync(join(subs, who), { recursive: true });
+      writeFileSync(join(subs, who, '.faultlines-lab.json'), JSON.stringify({ lab: 'lamport-clocks' }));
+      if (text !== null) writeFileSync(join(subs, who, 'lamport.ts'), text);
+    };
+    const solution = readFileSync('labs/lamport-clocks/solution/lamport.ts', 'utf8');
+    put('ada', solution);
+    put('bo', readFileSync('labs/lamport-clocks/starter/lamport.ts', 'utf8'));
+    put('cy', 'export class LamportClock { tick( {');
+    put('di', `${solution}\nthrow new Error('boom at import');\n`);
+    put('ed', solution.replace('this.time += 1;\n    return this.time;', 'for (;;) this.time += 1;'));
+    put('flo', null);
+    // An edited test file in a submission must change nothing.
+    mkdirSync(join(subs, 'bo', 'tests'), { recursive: true });
+    writeFileSync(join(subs, 'bo', 'tests', 'lamport.test.ts'), "import { test } from 'vitest'; test('ok', () => {});");
+
+    const { code, out } = run('grade', [subs], { FAULTLINES_STALL_MS: '4000' });
+    expect(code).toBe(1);
+    const report = JSON.parse(readFileSync(join(subs, 'grades/grades.json'), 'utf8')) as {
+      submissions: { submission: string; status: string; passed: number; total: number; problems: string[] }[];
+    };
+    const by = Object.fromEntries(report.submissions.map((s) => [s.submission, s]));
+    expect(by.ada).toMatchObject({ status: 'passed', passed: 36, total: 36 });
+    expect(by.bo).toMatchObject({ status: 'failed', passed: 0, total: 36 });
+    expect(by.cy!.status).toBe('error');
+    expect(by.cy!.problems[0]).toMatch(/^Syntax error at lamport\.ts:1:\d+: /);
+    expect(by.di!.problems[0]).toContain('Error: boom at import');
+    expect(by.di!.problems[0]).toContain('lamport.ts:');
+    expect(by.ed!.status).toBe('error');
+    expect(by.ed!.problems[0]).toMatch(/^Stopped after 4 s with no test finishing, in "LamportClock, rule by rule > tick\(\) and send\(\)/);
+    expect(by.flo).toMatchObject({ status: 'error', problems: ['missing lamport.ts'] });
+    expect(out).toContain('grade: 1 passed, 5 failed');
+    const junit = readFileSync(join(subs, 'grades/junit.xml'), 'utf8');
+    expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="Fault Lines grades" tests="\d+" failures="36" errors="4">/);
+    expect(junit).not.toMatch(/\x1b/);
+  });
+
+  test('a folder that is not there is exit code 2', () => {
+    const { code, out } = run('grade', [join(tmp, 'nowhere')]);
+    expect(code).toBe(2);
+    expect(out).toContain('no such folder');
+  });
+
+  test('JUnit output escapes what learners write', () => {
+    const xml = toJUnit([
+      { submission: 'x<y', path: '.', lab: 'l', status: 'failed', passed: 0, failed: 1, total: 1, problems: [],
+        tests: [{ name: 'a "quoted" & <tagged> test', file: 't', state: 'failed', durationMs: 1, message: 'expected <1> & "2"' }] },
+    ]);
+    expect(xml).toContain('name="a &quot;quoted&quot; &amp; &lt;tagged&gt; test"');
+    expect(xml).toContain('<failure message="expected &lt;1&gt; &amp; &quot;2&quot;">');
+  });
+});
