@@ -23,5 +23,7 @@ export default defineConfig({
   devToolbar: { enabled: false },
   vite: {
     build: { assetsInlineLimit: 0 },
+    // The lab runtime's worker is an ES module (Vitest's runner splits into chunks).
+    worker: { format: 'es' },
   },
 });

@@ -13,7 +13,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatTrace, traceFromJSON, traceHash } from '../src/sim/index.ts';
+import { traceFromJSON, traceHash } from '../src/sim/index.ts';
+import { textTimeline } from '../src/diagrams/text-timeline.ts';
 import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../src/labs/lab-folder.ts';
 import { labEnv, runLabTests, vitestArgs } from '../src/labs/node-run.ts';
 import { ensureWorkspace, workspacePath } from '../src/labs/workspace.ts';
@@ -121,7 +122,8 @@ function printTimelines(traceDir: string, s: number): void {
     const story = { ...trace, events: trace.events.filter((e) => !e.type.startsWith('timer-')) };
     console.log(`\n── Timeline of seed ${s}: ${file.replace(/\.seed-\d+\.json$/, '').replace(/-/g, ' ')} ──`);
     console.log(`   nodes: ${trace.nodes.join(', ')}; ${trace.events.length} events (timers not shown); trace file: ${join(traceDir, file)}`);
-    console.log(formatTrace(story, { limit: LIMIT }));
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT, footer: false }));
     if (story.events.length > LIMIT) console.log(`   … ${story.events.length - LIMIT} more events in the trace file`);
   }
 }

@@ -36,3 +36,34 @@ function render(snapshot: ProgressSnapshot): void {
 const store = progressStore();
 store.subscribe(render);
 render(store.all());
+
+// Export and import of everything kept in this browser, as one file.
+const note = document.querySelector<HTMLElement>('[data-backup-note]');
+document.querySelector('[data-export]')?.addEventListener('click', async () => {
+  const { downloadBackup } = await import('./backup.ts');
+  try {
+    downloadBackup();
+    if (note) note.textContent = 'Downloaded.';
+  } catch (e) {
+    if (note) note.textContent = `Could not export: ${e instanceof Error ? e.message : String(e)}`;
+  }
+});
+document.querySelector('[data-import]')?.addEventListener('click', () => {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = 'application/json,.json';
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const { parseBackup, restoreBackup } = await import('./backup.ts');
+    try {
+      const n = restoreBackup(localStorage, parseBackup(await file.text()));
+      store.reload();
+      store.notify();
+      if (note) note.textContent = `Imported ${n} entries from ${file.name}.`;
+    } catch (e) {
+      if (note) note.textContent = `Could not import ${file.name}: ${e instanceof Error ? e.message : String(e)}.`;
+    }
+  });
+  input.click();
+});

@@ -153,3 +153,12 @@ export function seededTest(
     );
   }
 }
+
+/**
+ * Hands a run to whoever shows runs (the workspace's "Show run", the CLI's trace folder),
+ * pass or fail. `npm run sim` uses it to show a lab's scenario.
+ */
+export function showRun(run: HasTrace, opts: { name: string; seed: number }): string | undefined {
+  const trace = 'events' in run ? run : run.trace;
+  return (sink ?? fileSink)({ test: opts.name, seed: opts.seed, trace, failed: false });
+}

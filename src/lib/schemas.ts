@@ -45,6 +45,11 @@ export const labSchema = z
     files: z.array(z.string().regex(/^[\w.-]+\.ts$/, 'a file name like "lamport.ts" (no folders)')).min(1),
     /** Hints in order, from a nudge to nearly the answer. */
     hints: z.array(z.string().min(5)).min(2),
+    /**
+     * A learner or support file exporting `scenario(seed): Trace | Promise<Trace>`: the run
+     * that `npm run sim` in the workspace shows as a timeline.
+     */
+    scenario: z.string().regex(/^[\w.-]+\.ts$/).optional(),
     /** Known-buggy variants: each is a folder variants/<id>/ with a mistake real learners make. */
     variants: z
       .array(

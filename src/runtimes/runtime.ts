@@ -16,6 +16,8 @@
  * @module
  */
 
+import type { Trace } from '../sim/trace.ts';
+
 /** What to run. Only Vitest suites today. */
 export interface RunRequest {
   kind: 'test';
@@ -77,6 +79,11 @@ export type RunEvent =
   /** An error outside any test: a syntax error, a failing import, an error in `beforeAll`. */
   | { type: 'file-error'; file: string; error: RunError }
   | { type: 'console'; stream: 'stdout' | 'stderr'; text: string; file?: string; fullName?: string }
+  /**
+   * A simulated run's trace, from `seededTest` (failing runs, and every run when a seed is
+   * replayed) or from `npm run sim`. The workspace draws it ("Show run").
+   */
+  | { type: 'trace'; test: string; seed: number; failed: boolean; trace: Trace }
   /** The runtime stopped a test that never returned control (an endless loop, a memory blow-up). */
   | { type: 'hung'; file: string; fullName: string; reason: 'timeout' | 'crashed'; afterMs: number }
   | { type: 'done'; summary: RunSummary };

@@ -80,6 +80,13 @@ export function buildCluster(seed: number): Simulation<ChatMsg> {
   return sim;
 }
 
+/** The run `npm run sim` shows: the cluster for one seed, for 600 ms. */
+export function scenario(seed: number): Trace {
+  const sim = buildCluster(seed);
+  sim.runSync({ until: 600 });
+  return sim.trace;
+}
+
 /** The stamped events of a run, in the order they happened. */
 export function loggedEvents(trace: Trace): LoggedEvent[] {
   const out: LoggedEvent[] = [];

@@ -251,6 +251,11 @@ export async function runLab(files: Record<string, string>, request: RunRequest,
     },
   });
   emitConsole = (stream, text) => emit({ type: 'console', stream, text, file: currentFile || undefined, fullName: currentTest });
+  // Traces of simulated runs go to the page, which draws them; nothing is written anywhere.
+  kitTesting.setTraceSink(({ test, seed, trace, failed }) => {
+    emit({ type: 'trace', test, seed, failed, trace: JSON.parse(JSON.stringify(trace)) as typeof trace });
+    return undefined;
+  });
 
   try {
     for (const file of testFiles) {

@@ -1,0 +1,131 @@
+/**
+ * The lab workspace as a learner uses it, in a real Chromium: open the lab, run the tests in
+ * the terminal, fix the code in the editor, pass, reload, survive an endless loop, keyboard only.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { describeInBrowser, openPage, seriousViolations, useBrowser } from './helpers.ts';
+
+const CHAPTER = '/chapters/time-and-clocks/';
+const solution = readFileSync('labs/lamport-clocks/solution/lamport.ts', 'utf8');
+const starter = readFileSync('labs/lamport-clocks/starter/lamport.ts', 'utf8');
+
+/** The terminal's whole buffer (xterm draws only visible rows into the DOM). */
+function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const term = (document.querySelector('[data-workspace]') as unknown as { xterm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } } } } }).xterm;
+    const b = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i).translateToString(true));
+    return lines.join('\n');
+  });
+}
+
+async function openLab(page: Page): Promise<void> {
+  await page.click('[data-lab="lamport-clocks"] [data-lab-open]');
+  await page.waitForSelector('[data-workspace] .xterm', { timeout: 20_000 });
+}
+
+/** Types a command into the terminal through the keyboard, and waits for the run summary. */
+async function typeInTerminal(page: Page, command: string, until: RegExp): Promise<string> {
+  await page.click('[data-workspace] .xterm');
+  const before = (await terminalText(page)).length;
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+  let text = '';
+  await expect
+    .poll(async () => {
+      text = (await terminalText(page)).slice(Math.max(0, before - 200));
+      return until.test(text);
+    }, { timeout: 20_000 })
+    .toBe(true);
+  return text;
+}
+
+/** Replaces the editor's content by typing through CodeMirror (select all, then insert). */
+async function replaceEditorText(page: Page, text: string): Promise<void> {
+  await page.click('[data-workspace] .cm-content');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+}
+
+describeInBrowser('lab workspace', () => {
+  const browser = useBrowser();
+
+  test('fails with the starter, passes once the fix is typed in, keeps the edit across a reload, marks the lab done', async () => {
+    const { page, errors, foreignRequests, close } = await openPage(browser(), CHAPTER);
+    await openLab(page);
+    const failing = await typeInTerminal(page, 'npm test', /Tests\s+\d+ failed/);
+    expect(failing).toMatch(/Seed \d+\. Replay it with/);
+    expect(await page.isEnabled('[data-workspace] button:has-text("Show run")')).toBe(true);
+
+    await replaceEditorText(page, solution);
+    const passing = await typeInTerminal(page, 'npm test', /Tests\s+36 passed \(36\)/);
+    expect(passing).not.toMatch(/\d+ failed/);
+    await expect.poll(() => page.textContent('[data-last-run]')).toContain('36 passed, 0 failed');
+
+    await page.reload({ waitUntil: 'networkidle' });
+    expect(await page.textContent('[data-lab="lamport-clocks"] [data-lab-open]')).toContain('Continue the lab');
+    await openLab(page);
+    const editorText = await page.evaluate(() => document.querySelector('[data-workspace] .cm-content')?.textContent ?? '');
+    expect(editorText).toContain('Math.max(this.time, messageTs) + 1');
+
+    await page.goto(new URL('/', page.url()).href, { waitUntil: 'networkidle' });
+    const labBadge = page.locator('[data-chapter="time-and-clocks"] [data-progress="labPassed"]');
+    await expect.poll(() => labBadge.getAttribute('data-done')).toBe('true');
+    expect(foreignRequests).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  }, 90_000);
+
+  test('an endless loop is stopped, the page stays responsive, and the next run works', async () => {
+    const { page, close } = await openPage(browser(), CHAPTER);
+    await openLab(page);
+    await replaceEditorText(page, solution.replace('tick(): number {\n    this.time += 1;', 'tick(): number {\n    while (true) { this.time += 1; }\n    this.time += 1;'));
+    await page.click('[data-workspace] .xterm');
+    await page.keyboard.type('npm test');
+    await page.keyboard.press('Enter');
+    // While the worker spins, the page still answers.
+    const t0 = Date.now();
+    await page.evaluate(() => 1 + 1);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/did not finish|never returned|infinite loop/i);
+    await replaceEditorText(page, solution);
+    const text = await typeInTerminal(page, 'npm test', /Tests\s+36 passed \(36\)/);
+    expect(text).toContain('36 passed');
+    await close();
+  }, 90_000);
+
+  test('Show run draws the failing run as a diagram with the failure explained', async () => {
+    const { page, errors, close } = await openPage(browser(), CHAPTER, { localStorage: {} });
+    await openLab(page);
+    await replaceEditorText(page, starter);
+    await typeInTerminal(page, 'npm test -- --seed 3', /Tests\s+\d+ failed/);
+    await page.click('[data-workspace] button:has-text("Show run")');
+    await page.waitForSelector('dialog.ws-runview svg');
+    expect(await page.textContent('dialog.ws-runview')).toMatch(/seed 3/);
+    expect(await page.locator('dialog.ws-runview svg').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('dialog.ws-runview').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  }, 60_000);
+
+  test('keyboard only: open the lab, run the tests from the toolbar, and no serious axe violations', async () => {
+    const { page, close } = await openPage(browser(), CHAPTER, { theme: 'dark' });
+    await page.focus('[data-lab="lamport-clocks"] [data-lab-open]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-workspace] .xterm', { timeout: 20_000 });
+    // Focus lands in the editor; Shift+Tab back to the toolbar's Run button.
+    await page.focus('[data-workspace] .ws-primary');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => terminalText(page), { timeout: 20_000 }).toMatch(/Tests\s+\d+ (failed|passed)/);
+    // Tabs move with the arrow keys.
+    await page.focus('[data-workspace] [role="tab"][aria-selected="true"]');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('cluster.ts');
+    expect(await seriousViolations(page)).toEqual([]);
+    await close();
+  }, 60_000);
+});
