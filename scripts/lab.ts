@@ -123,7 +123,6 @@ function printTimelines(traceDir: string, s: number): void {
     console.log(`\n── Timeline of seed ${s}: ${file.replace(/\.seed-\d+\.json$/, '').replace(/-/g, ' ')} ──`);
     console.log(`   nodes: ${trace.nodes.join(', ')}; ${trace.events.length} events (timers not shown); trace file: ${join(traceDir, file)}`);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT, footer: false }));
-    if (story.events.length > LIMIT) console.log(`   … ${story.events.length - LIMIT} more events in the trace file`);
+    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT }));
   }
 }

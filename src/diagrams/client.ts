@@ -119,7 +119,9 @@ function enhance(fig: HTMLElement): void {
     let s = `Event ${k >= 0 ? k + 1 : '?'} of ${story.length}. ${describeEvent(trace, state.current, annotate)}.`;
     if (state.cone) {
       const c = causalCone(causality, state.current);
-      s += ` Its causal past has ${c.past.size} events (solid), its causal future ${c.future.size} (dashed).`;
+      const past = story.filter((i) => c.past.has(i)).length;
+      const future = story.filter((i) => c.future.has(i)).length;
+      s += ` It could have been influenced by ${past} earlier event${past === 1 ? '' : 's'} (its causal past, solid) and could influence ${future} later one${future === 1 ? '' : 's'} (its causal future, dashed); the rest are concurrent with it.`;
     }
     live!.textContent = s;
   }
@@ -280,7 +282,7 @@ function enhance(fig: HTMLElement): void {
   function hideTip(): void {
     tip!.hidden = true;
   }
-  const tipTarget = (t: EventTarget | null) => (t as Element | null)?.closest?.('[tabindex][aria-label]') ?? null;
+  const tipTarget = (t: EventTarget | null) => (t as Element | null)?.closest?.('svg [tabindex][aria-label]') ?? null;
   scroll.addEventListener('pointerover', (ev) => {
     const el = tipTarget(ev.target);
     if (el && !dragging) showTip(el);

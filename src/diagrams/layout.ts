@@ -5,7 +5,7 @@
  * @module
  */
 import type { Trace, TraceEvent } from '../sim/trace.ts';
-import { defaultAnnotate, fmtMs, msgType, pairMessages, pairOps, shortJSON, type MessageInfo, type OpInfo } from './model.ts';
+import { defaultAnnotate, fmtMs, laneOf, msgType, pairMessages, pairOps, shortJSON, type MessageInfo, type OpInfo } from './model.ts';
 import { autoMinGap, buildScale, tickStep, type TimeScale } from './scale.ts';
 import type { DiagramOptions } from './types.ts';
 
@@ -162,8 +162,9 @@ export interface RunLayout {
   legend: LegendKey[];
   /** The message type left unlabelled because it is most of the traffic (the legend names it). */
   commonType?: string;
-  /** A horizontal guide at the current event, if any. */
+  /** A horizontal guide at the current event, if any, and its lane. */
   currentY?: number;
+  currentX?: number;
   scale: TimeScale;
   from: number;
   to: number;
@@ -282,7 +283,7 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
   for (const n of trace.nodes) if (!filter || filter.has(n)) laneIds.push({ id: n, kind: 'node' });
   const laneIdx = new Map(laneIds.map((l, i) => [l.id, i] as const));
   const n = Math.max(1, laneIds.length);
-  const laneWidth = opts.laneWidth ?? Math.min(170, Math.max(104, Math.floor((640 - GUTTER - 8) / n)));
+  const laneWidth = opts.laneWidth ?? Math.min(140, Math.max(104, Math.floor((640 - GUTTER - 8) / n)));
   const width = Math.round(GUTTER + n * laneWidth + 8);
   const xOf = (id: string) => GUTTER + (laneIdx.get(id)! + 0.5) * laneWidth;
   const visible = (id: string | undefined) => id !== undefined && laneIdx.has(id);
@@ -761,8 +762,8 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
           y0,
           y1,
           open: openEnd,
-          startLabel: fit(opStartLabel(op), laneWidth / 2 - 12),
-          endLabel: fit(opEndLabel(op), laneWidth / 2 - 12),
+          startLabel: fit(opStartLabel(op), laneWidth / 2 - 8),
+          endLabel: fit(opEndLabel(op), laneWidth / 2 - 8),
           title: describeOp(op),
           hl: (op.opId !== undefined && hlOps.has(op.opId)) || hlEvents.has(op.invoke) || (op.complete >= 0 && hlEvents.has(op.complete)) || hlNodes.has(op.client),
           current: current === op.invoke || current === op.complete,
@@ -829,7 +830,13 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
   const legendRows = Math.ceil(legendKeys.length / perRow);
   const height = Math.round(legendTop + legendRows * 20 + 8);
   let currentY: number | undefined;
-  if (current >= 0 && current < ev.length && inWin(ev[current]!.t)) currentY = Y(ev[current]!.t);
+  let currentX: number | undefined;
+  if (current >= 0 && current < ev.length && inWin(ev[current]!.t)) {
+    currentY = Y(ev[current]!.t);
+    const e = ev[current]!;
+    const lane = laneOf(e) ?? (e as { node?: string }).node ?? (e as { from?: string }).from;
+    if (lane !== undefined && visible(lane)) currentX = r1(xOf(lane));
+  }
 
   return {
     width,
@@ -852,6 +859,7 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
     legend: legendKeys,
     ...(dominant !== undefined && mode === 'auto' ? { commonType: dominant } : {}),
     ...(currentY !== undefined ? { currentY } : {}),
+    ...(currentX !== undefined ? { currentX } : {}),
     scale,
     from,
     to,

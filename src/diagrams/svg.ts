@@ -238,8 +238,8 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
       const rr = d.cone === 'focus' ? 5.5 : d.kind === 'local' ? 3.6 : 3.2;
       out.push(`<circle class="${k}" data-ev="${d.ev}" cx="${d.x}" cy="${d.y}" r="${rr}"${f}><title>${esc(d.title)}</title></circle>`);
     }
-    if (d.current) out.push(`<circle class="ring" cx="${d.x}" cy="${d.y}" r="7.5"/>`);
   }
+  if (L.currentX !== undefined && L.currentY !== undefined) out.push(`<circle class="ring" cx="${L.currentX}" cy="${L.currentY}" r="8"/>`);
   for (const l of L.labels) {
     out.push(`<text class="${cls('rd-x lbl halo', l.hl && 'hl', l.cone)}" data-ev="${l.ev}" x="${l.x}" y="${l.y}">${esc(l.text)}</text>`);
   }

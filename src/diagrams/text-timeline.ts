@@ -74,7 +74,7 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
 
   // Columns if they fit with room for a description, else one line per event.
   const longest = Math.max(2, ...lanes.map((l) => l.length));
-  const colW = Math.min(12, Math.max(longest + 2, Math.floor((width - TIME_W - 2 - 28) / Math.max(1, lanes.length))));
+  const colW = Math.min(12, Math.max(longest + 2, Math.floor((width - TIME_W - 2 - 44) / Math.max(1, lanes.length))));
   const columns = lanes.length > 0 && TIME_W + 2 + colW * lanes.length + 24 <= width && colW >= 4;
   const area = columns ? colW * lanes.length : 0;
   const cx = (lane: string) => col.get(lane)! * colW + Math.floor((colW - 1) / 2);

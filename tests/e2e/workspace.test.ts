@@ -112,6 +112,20 @@ describeInBrowser('lab workspace', () => {
     await close();
   }, 60_000);
 
+  test('unreadable saved work is set aside with a notice, the starter loads, and nothing breaks', async () => {
+    const { page, errors, close } = await openPage(browser(), CHAPTER, {
+      localStorage: { 'faultlines:lab:lamport-clocks:v1': '{"files": {"lamport.ts": trunc' },
+    });
+    await openLab(page);
+    await expect.poll(() => page.textContent('[data-workspace] .ws-toast')).toContain('could not be read');
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('faultlines:lab-unreadable:lamport-clocks:')).map((k) => localStorage.getItem(k)));
+    expect(kept).toEqual(['{"files": {"lamport.ts": trunc']);
+    expect(await page.evaluate(() => document.querySelector('[data-workspace] .cm-content')?.textContent ?? '')).toContain('physicalNow');
+    await typeInTerminal(page, 'npm test', /Tests\s+\d+ failed/);
+    expect(errors).toEqual([]);
+    await close();
+  }, 60_000);
+
   test('keyboard only: open the lab, run the tests from the toolbar, and no serious axe violations', async () => {
     const { page, close } = await openPage(browser(), CHAPTER, { theme: 'dark' });
     await page.focus('[data-lab="lamport-clocks"] [data-lab-open]');

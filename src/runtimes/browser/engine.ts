@@ -13,7 +13,6 @@ import * as vitestApi from 'vitest';
 import { EvaluatedModules, TestRunner, vi } from 'vitest';
 import type { RunnerTestCase, RunnerTestFile, SerializedConfig, WorkerGlobalState } from 'vitest';
 import { format, setupCommonEnv, startTests } from 'vitest/internal/browser';
-import * as fastCheck from 'fast-check';
 import * as kit from '../../kit/index.ts';
 import * as kitTesting from '../../kit/testing.ts';
 import type { RunError, RunEvent, RunRequest, RunSummary, SourceLocation, TestResult } from '../runtime.ts';
@@ -44,8 +43,23 @@ const BUILTINS: Record<string, unknown> = {
   vitest: asEsm(vitestApi),
   faultlines: asEsm(kit),
   'faultlines/testing': asEsm(kitTesting),
-  'fast-check': asEsm(fastCheck),
 };
+
+/**
+ * Large libraries only some labs use, loaded the first time a lab imports them: fast-check
+ * alone is a fifth of the worker, and most labs never need it.
+ */
+const LAZY_BUILTINS: Record<string, () => Promise<object>> = {
+  'fast-check': () => import('fast-check'),
+};
+
+async function loadLazyBuiltins(files: Record<string, string>): Promise<void> {
+  for (const [name, load] of Object.entries(LAZY_BUILTINS)) {
+    if (name in BUILTINS) continue;
+    const used = (text: string) => text.includes(`'${name}'`) || text.includes(`"${name}"`);
+    if (Object.values(files).some(used)) BUILTINS[name] = asEsm(await load());
+  }
+}
 
 /** A snapshot environment with no files: snapshots are not kept between runs in the browser. */
 const memorySnapshots = {
@@ -213,6 +227,7 @@ export function plainError(e: unknown, files: Record<string, string>): RunError 
 export async function runLab(files: Record<string, string>, request: RunRequest, emit: (e: RunEvent) => void): Promise<RunSummary> {
   const started = performance.now();
   currentFiles = files;
+  await loadLazyBuiltins(files);
   const config = makeConfig(request);
   const env: Record<string, unknown> = { ...config.env };
   if (!state) state = installState(config, env);

@@ -100,7 +100,7 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     expect(out).not.toContain('(seed 1)');
     expect(out).toContain('Seed 5. Replay it with: npm run lab -- lamport-clocks --seed 5');
     expect(out).toMatch(/── Timeline of seed 5/);
-    expect(out).toMatch(/n\d -> n\d {2}send #\d+ \{"type":"chat"/);
+    expect(out).toMatch(/chat #\d+ n\d→n\d (arrives|✕)/);
   });
 });
 
