@@ -26,5 +26,5 @@ for (const card of document.querySelectorAll<HTMLElement>('[data-lab]')) {
     }
   };
   button.addEventListener('click', () => void open());
-  if (location.hash === `#lab-${id}` && hasSavedWork(id)) void open();
+  if (location.hash === `#lab-${id}-card` && hasSavedWork(id)) void open();
 }

@@ -3,6 +3,8 @@
  * dist/pagefind. The index and UI are served by this site, so search works offline.
  * `?q=words` in the address starts a search (links from the 404 page use it).
  */
+import { url } from '../lib/site-url.ts';
+
 interface PagefindUIInstance {
   triggerSearch(term: string): void;
 }
@@ -24,7 +26,7 @@ function loadScript(src: string): Promise<void> {
 async function start(): Promise<void> {
   if (!host) return;
   try {
-    await loadScript('/pagefind/pagefind-ui.js');
+    await loadScript(url('pagefind/pagefind-ui.js'));
   } catch {
     if (missing) missing.hidden = false;
     return;
@@ -32,6 +34,9 @@ async function start(): Promise<void> {
   const PagefindUI = (window as unknown as { PagefindUI: PagefindUIConstructor }).PagefindUI;
   const ui = new PagefindUI({
     element: host,
+    // Under a sub-path (FAULTLINES_BASE), results link there too.
+    bundlePath: url('pagefind/'),
+    baseUrl: url(),
     showSubResults: true,
     showImages: false,
     resetStyles: false,

@@ -33,6 +33,8 @@ export interface Course {
   parts: { part: Part; chapters: Chapter[]; minutes: number }[];
   labs: Lab[];
   totalMinutes: number;
+  /** Chapters that exist but are left out of this edition (src/lib/edition.ts). */
+  omitted: Chapter[];
 }
 
 export class CourseError extends Error {
@@ -139,6 +141,7 @@ export function buildCourse(chapterEntries: Entry<ChapterData>[], labEntries: En
     parts,
     labs: [...labsById.values()],
     totalMinutes: chapters.reduce((s, c) => s + minutesOf(c), 0),
+    omitted: [],
   };
 }
 

@@ -33,7 +33,8 @@ describeInBrowser('determinism across runtimes', () => {
     const inNode = await Promise.all(SEEDS.map(async (s) => [determinismProbe(s), await determinismProbeAsync(s)]));
     const { page, errors, close } = await openPage(browser(), '/');
     expect(baseUrl).not.toBe('');
-    await page.addScriptTag({ content: code });
+    // Not addScriptTag: the page's Content-Security-Policy blocks inline scripts.
+    await page.evaluate(`${code};\nwindow.probe = probe;`);
     const inBrowser = await page.evaluate(async (seeds) => {
       const p = (window as unknown as { probe: { determinismProbe(s: number): string; determinismProbeAsync(s: number): Promise<string> } }).probe;
       const out: string[][] = [];

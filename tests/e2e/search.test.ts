@@ -6,7 +6,13 @@ const chapters = chapterFacts();
 
 /** A distinctive word from the body (not the title) of a chapter. */
 function bodyWord(body: string, title: string): string {
-  const words = body.match(/\b[a-z]{9,}\b/g) ?? [];
+  // Prose only: not MDX imports, components or code, which the index does not hold as words.
+  const prose = body
+    .replace(/^(import|export) .*$/gm, '')
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/`[^`]*`/g, '');
+  const words = prose.match(/\b[a-z]{9,}\b/g) ?? [];
   const word = words.find((w) => !title.toLowerCase().includes(w));
   if (!word) throw new Error('no long word in the chapter body');
   return word;

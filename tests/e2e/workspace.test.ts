@@ -54,7 +54,11 @@ describeInBrowser('lab workspace', () => {
   const browser = useBrowser();
 
   test('fails with the starter, passes once the fix is typed in, keeps the edit across a reload, marks the lab done', async () => {
-    const { page, errors, foreignRequests, close } = await openPage(browser(), CHAPTER);
+    // The chapter's other lab is already done, so passing this one completes the chapter's labs.
+    const otherLabDone = JSON.stringify({ version: 1, files: {}, updated: 1, passed: true, history: [], hintsShown: 0 });
+    const { page, errors, foreignRequests, close } = await openPage(browser(), CHAPTER, {
+      localStorage: { 'faultlines:lab:vector-clocks:v1': otherLabDone },
+    });
     await openLab(page);
     const failing = await typeInTerminal(page, 'npm test', /Tests\s+\d+ failed/);
     expect(failing).toMatch(/Seed \d+\. Replay it with/);

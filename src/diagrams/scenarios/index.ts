@@ -5,9 +5,12 @@
  */
 import type { Trace } from '../../sim/trace.ts';
 import type { Annotate, DiagramOptions } from '../types.ts';
+import { causalAnnotate, causalDelivery } from './causal-delivery.ts';
 import { gossipAnnotate, gossipPartition } from './gossip-partition.ts';
+import { heartbeatAnnotate, heartbeats } from './heartbeats.ts';
 import { lamportAnnotate, lamportSkew, physicalAnnotate } from './lamport-skew.ts';
 import { lostReply, lostReplyAnnotate } from './lost-reply.ts';
+import { retryWithoutId, retryWithoutIdAnnotate } from './rpc.ts';
 
 export interface Scenario {
   /** Accessible title of the diagram. */
@@ -49,6 +52,36 @@ export const scenarios: Record<string, Scenario> = {
       'Client c1 adds 10 to an account three times, over a network that loses about one message in seven. A bar is one operation, from invoke to answer. When a request or its reply is lost the client times out: the outcome is unknown (?), and it retries with the same request id, which the server recognises.',
     run: (seed) => lostReply(seed),
     annotate: lostReplyAnnotate,
+  },
+  'retry-without-id': {
+    title: 'Retrying without request ids: one request executed twice',
+    caption:
+      'Client c1 adds 10 to an account three times, over a network that loses one message in five, and the server executes every request that arrives. A lost reply makes the client retry work that was already done, so the server adds 10 once too often.',
+    run: (seed) => retryWithoutId(seed),
+    annotate: retryWithoutIdAnnotate,
+  },
+  'heartbeat-timeout': {
+    title: 'Heartbeats judged by a fixed timeout: a pause and a crash',
+    caption:
+      'n1 and n2 send n3 a heartbeat every 20 ms. n1 is busy: its link is jittery and it pauses now and then (hatched), as a process does for garbage collection. n2 crashes at 300 ms. n3 suspects a worker after 50 ms without a heartbeat: it catches the crash, and it also suspects n1, which was alive, during its pauses.',
+    run: (seed) => heartbeats(seed, 'fixed'),
+    annotate: heartbeatAnnotate,
+    options: { maxHeight: 900, laneWidth: 190 },
+  },
+  'phi-accrual': {
+    title: 'The same heartbeats judged by a phi accrual detector',
+    caption:
+      'The same run, with n3 running a phi accrual detector (threshold 8) instead of a fixed timeout. Each heartbeat from n1 that ends a long gap is labelled with the gap and the suspicion level φ n3 had reached when it arrived: as the detector learns how n1 behaves, similar gaps look less suspicious. n2’s crash is still caught within a few tens of milliseconds.',
+    run: (seed) => heartbeats(seed, 'phi'),
+    annotate: heartbeatAnnotate,
+    options: { maxHeight: 900, laneWidth: 190 },
+  },
+  'causal-delivery': {
+    title: 'Causal broadcast: a reply held back until the message it answers is delivered',
+    caption:
+      'n1 broadcasts a question (Q); n2 delivers it and broadcasts an answer (A); n3 posts a hello (H). Vectors are [n1,n2,n3]: a send shows the deps it carries, a delivery (✓) the node’s delivered counts afterwards. The link from n1 to n3 is slow, so A reaches n3 first: its deps [1,0,0] say n2 had delivered one message from n1, and n3 has delivered none, so n3 holds A until Q arrives, then delivers both in causal order. H depends on nothing and is delivered on arrival everywhere.',
+    run: (seed) => causalDelivery(seed),
+    annotate: causalAnnotate,
   },
 };
 

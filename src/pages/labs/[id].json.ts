@@ -1,26 +1,12 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { getCollection } from 'astro:content';
-import { loadLab } from '../../labs/lab-folder.ts';
-import { solutionsIncluded, type LabBundle } from '../../workspace/lab-bundle.ts';
+import { loadCourse } from '../../lib/load-course.ts';
+import { labBundleJson } from '../../workspace/lab-bundle-build.ts';
 
+// Only the labs of the chapters in this edition (FAULTLINES_PARTS, FAULTLINES_CHAPTERS).
 export const getStaticPaths: GetStaticPaths = async () => {
-  const labs = await getCollection('labs');
-  return labs.map((l) => ({ params: { id: l.id } }));
+  const course = await loadCourse();
+  return course.labs.map((l) => ({ params: { id: l.id } }));
 };
 
-export const GET: APIRoute = ({ params }) => {
-  const lab = loadLab(params.id!, process.env.FAULTLINES_LABS_DIR ?? 'labs');
-  const bundle: LabBundle = {
-    id: lab.id,
-    title: lab.meta.title,
-    chapter: lab.meta.chapter,
-    files: lab.meta.files,
-    hints: lab.meta.hints,
-    ...(lab.meta.scenario ? { scenario: lab.meta.scenario } : {}),
-    starter: lab.starter,
-    support: lab.support,
-    tests: lab.tests,
-    ...(solutionsIncluded(process.env) ? { solution: lab.solution } : {}),
-  };
-  return new Response(JSON.stringify(bundle), { headers: { 'content-type': 'application/json' } });
-};
+export const GET: APIRoute = ({ params }) =>
+  new Response(labBundleJson(params.id!), { headers: { 'content-type': 'application/json' } });

@@ -12,11 +12,12 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { createBrowserRuntime } from '../../runtimes/browser/browser-runtime.ts';
 import type { RunEvent, RunSummary } from '../../runtimes/runtime.ts';
-import { lazyRuntime } from '../../runtimes/lazy-runtime.ts';
+import { chooseRuntime, readPreference, savePreference, type RuntimePreference } from '../../runtimes/choose.ts';
 import type { Trace } from '../../sim/trace.ts';
 import { progressStore } from '../../client/progress.ts';
 import { downloadBackup, parseBackup, restoreBackup } from '../../client/backup.ts';
 import { labFiles, type LabBundle } from '../lab-bundle.ts';
+import { url } from '../../lib/site-url.ts';
 import { LabStore } from '../saved-work.ts';
 import { editorState } from './editor.ts';
 import { createShell, type ShellHost } from '../shell/index.ts';
@@ -34,8 +35,10 @@ interface Tab {
 export async function mountWorkspace(card: HTMLElement): Promise<void> {
   const id = card.dataset.lab!;
   const mountPoint = card.querySelector<HTMLElement>('[data-lab-mount]')!;
-  const response = await fetch(`/labs/${id}.json`);
-  if (!response.ok) throw new Error(`/labs/${id}.json answered ${response.status}`);
+  // The bundle this page was built with (?v=: never another build's, from a cache or the network).
+  const bundleUrl = `${url(`labs/${id}.json`)}${card.dataset.labVersion ? `?v=${card.dataset.labVersion}` : ''}`;
+  const response = await fetch(bundleUrl);
+  if (!response.ok) throw new Error(`${bundleUrl} answered ${response.status}`);
   const bundle = (await response.json()) as LabBundle;
 
   const store = new LabStore(id);
@@ -48,7 +51,10 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
 
   // The test runtime (a worker with Vitest) loads when the learner first clicks or types in
   // the workspace, or runs the tests: reading a lab costs only the editor and terminal.
-  const runtime = lazyRuntime(() => createBrowserRuntime());
+  // Where: a WebContainer (real Node.js) where the page and browser allow it and the site
+  // ships its files, else this browser (src/runtimes/choose.ts); decided at that same moment.
+  const runtimePreference = readPreference(location.search, safeStorage()).preference;
+  const runtime = chooseRuntime({ createBrowser: () => createBrowserRuntime(), preference: runtimePreference, onStatus: () => renderStatus() });
   await runtime.reset(labFiles(bundle, learner));
 
   // ---------------------------------------------------------------- layout
@@ -77,11 +83,22 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
   mountPoint.replaceChildren(root);
 
   // ---------------------------------------------------------------- status line
+  // The learner's runtime choice (kept in localStorage; takes effect on the next page load).
+  const runtimeChoice = el('select', { class: 'ws-runtime-choice', 'aria-label': 'Where tests run (applies after a reload)' }, [
+    el('option', { value: 'auto' }, ['auto']),
+    el('option', { value: 'browser' }, ['this browser']),
+    el('option', { value: 'webcontainer' }, ['WebContainer']),
+  ]) as HTMLSelectElement;
+  runtimeChoice.value = runtimePreference;
+  runtimeChoice.addEventListener('change', () => {
+    const ok = savePreference(runtimeChoice.value as RuntimePreference, safeStorage());
+    toast(root, ok ? 'Saved. The new runtime is used from the next page load.' : 'This browser refuses storage: add ?runtime=' + runtimeChoice.value + ' to the address instead.', ok ? { action: 'Reload', run: () => location.reload() } : undefined);
+  });
   let lastRun = passed ? 'passed every test' : 'no run yet';
   let saveNote = store.persistent ? 'saved in this browser' : 'NOT saved: this browser refuses storage; export your work to keep it';
   const renderStatus = () => {
     status.replaceChildren(
-      el('span', { class: 'ws-status-item' }, ['Runtime: in this browser (offline)']),
+      el('span', { class: 'ws-status-item', 'data-runtime': runtime.status.state, title: runtime.status.reason }, [runtime.status.text, ' ', runtimeChoice]),
       el('span', { class: 'ws-status-item', 'data-last-run': '' }, [`Last run: ${lastRun}`]),
       el('span', { class: `ws-status-item ${store.persistent ? '' : 'ws-warn'}`, 'data-save-state': '' }, [`Your code: ${saveNote}`]),
     );
@@ -356,6 +373,14 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
 
   view.focus();
   for (const type of ['focusin', 'pointerdown', 'keydown'] as const) root.addEventListener(type, () => runtime.warm(), { once: true });
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
 }
 
 function button(label: string, title: string, icon: string, extraClass = ''): HTMLButtonElement {
