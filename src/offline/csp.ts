@@ -23,6 +23,23 @@ export function sha256Source(text: string): string {
 /** Hashes of every inline script a page carries (only the theme script). */
 export const INLINE_SCRIPT_HASHES: readonly string[] = [sha256Source(THEME_INIT_SCRIPT)];
 
+/**
+ * Origins a build that offers the WebContainer runtime must let the page frame: boot() inserts
+ * a hidden iframe from StackBlitz. Only builds made with FAULTLINES_WEBCONTAINER=on allow it;
+ * the default build frames nothing from another origin. (Unverified here: this machine cannot
+ * reach StackBlitz. The list follows StackBlitz's documentation of the headless frame.)
+ */
+export const WEBCONTAINER_FRAME_ORIGINS = ['https://stackblitz.com', 'https://*.stackblitz.com'] as const;
+
+/** Whether this build offers WebContainer (read at build time). */
+export function webcontainerEnabled(env: Record<string, string | undefined> = process.env): boolean {
+  return env.FAULTLINES_WEBCONTAINER === 'on';
+}
+
+function frameSources(env: Record<string, string | undefined>): string[] {
+  return webcontainerEnabled(env) ? [`frame-src 'self' ${WEBCONTAINER_FRAME_ORIGINS.join(' ')}`] : ["frame-src 'self'"];
+}
+
 function policy(scriptSrc: string[], extra: string[] = []): string {
   return [
     "default-src 'self'",
@@ -41,7 +58,13 @@ function policy(scriptSrc: string[], extra: string[] = []): string {
 }
 
 /** The <meta> policy: no 'unsafe-eval'. (frame-ancestors is ignored in a meta tag, so it is left out.) */
-export const PAGE_CSP = policy(["'self'", ...INLINE_SCRIPT_HASHES, "'wasm-unsafe-eval'"]);
+export function pageCsp(env: Record<string, string | undefined> = process.env): string {
+  return policy(["'self'", ...INLINE_SCRIPT_HASHES, "'wasm-unsafe-eval'"], frameSources(env));
+}
+export const PAGE_CSP = pageCsp();
 
 /** The header policy: also valid for the lab worker, which needs 'unsafe-eval'. */
-export const HEADER_CSP = policy(["'self'", ...INLINE_SCRIPT_HASHES, "'wasm-unsafe-eval'", "'unsafe-eval'"], ["frame-ancestors 'self'"]);
+export function headerCsp(env: Record<string, string | undefined> = process.env): string {
+  return policy(["'self'", ...INLINE_SCRIPT_HASHES, "'wasm-unsafe-eval'", "'unsafe-eval'"], [...frameSources(env), "frame-ancestors 'self'"]);
+}
+export const HEADER_CSP = headerCsp();

@@ -150,6 +150,20 @@ export interface ChooseOptions {
 export interface ChosenRuntime extends LazyRuntime {
   readonly status: RuntimeStatus;
   readonly decision: Decision;
+  /**
+   * The runtime's own interactive shell on a pseudo-terminal (WebContainer's jsh), or null
+   * when the runtime in use has none (the browser runtime).
+   */
+  interactiveShell(size: { cols: number; rows: number }): Promise<InteractiveShellProcess> | null;
+}
+
+/** A process with a pseudo-terminal, as WebContainer's spawn returns it. */
+export interface InteractiveShellProcess {
+  output: ReadableStream<string>;
+  input: WritableStream<string>;
+  exit: Promise<number>;
+  kill(): void;
+  resize?(dimensions: { cols: number; rows: number }): void;
 }
 
 export const STATUS_TEXT = {
@@ -228,6 +242,10 @@ export function chooseRuntime(opts: ChooseOptions): ChosenRuntime {
       return status;
     },
     decision,
+    interactiveShell(size) {
+      const withShell = real as (LabRuntime & { shell?: (s: { cols: number; rows: number }) => Promise<InteractiveShellProcess> }) | null;
+      return withShell?.shell ? withShell.shell(size) : null;
+    },
     warm: () => void start(),
     async reset(next) {
       files = { ...next };

@@ -23,6 +23,7 @@ import { editorState } from './editor.ts';
 import { createShell, type ShellHost } from '../shell/index.ts';
 import { involvedIn, openRunView, type RecordedRun } from './run-view.ts';
 import { el, confirmDialog, toast } from './dom.ts';
+import { attachProcess, type Attached } from './process-terminal.ts';
 import { terminalTheme } from './terminal-theme.ts';
 
 interface Tab {
@@ -97,6 +98,8 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
   let lastRun = passed ? 'passed every test' : 'no run yet';
   let saveNote = store.persistent ? 'saved in this browser' : 'NOT saved: this browser refuses storage; export your work to keep it';
   const renderStatus = () => {
+    const nodeShellToggle = root.querySelector<HTMLButtonElement>('[data-node-shell]');
+    if (nodeShellToggle) nodeShellToggle.hidden = runtime.status.state !== 'webcontainer';
     status.replaceChildren(
       el('span', { class: 'ws-status-item', 'data-runtime': runtime.status.state, title: runtime.status.reason }, [runtime.status.text, ' ', runtimeChoice]),
       el('span', { class: 'ws-status-item', 'data-last-run': '' }, [`Last run: ${lastRun}`]),
@@ -269,7 +272,36 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
       return { undo: () => { for (const f of bundle.files) setLearnerFile(f, before[f] ?? ''); } };
     },
   };
-  const shell = createShell(term, host, { history, undoNote: '(or the Undo button above the editor)', onHistory: (h: string[]) => { history = h.slice(-200); saveSoon(); } });
+  const labShell = () => createShell(term, host, { history, undoNote: '(or the Undo button above the editor)', onHistory: (h: string[]) => { history = h.slice(-200); saveSoon(); } });
+  let shell = labShell();
+
+  // With the WebContainer runtime, the terminal can become the container's own shell (jsh):
+  // real node, npm and vitest. The lab shell comes back when the learner switches back or exits.
+  let nodeShell: Attached | null = null;
+  const nodeShellButton = button('Node shell', "Use the WebContainer's real shell in the terminal", 'more');
+  nodeShellButton.hidden = runtime.status.state !== 'webcontainer';
+  nodeShellButton.dataset.nodeShell = '';
+  nodeShellButton.setAttribute('aria-pressed', 'false');
+  toolbar.append(nodeShellButton);
+  const leaveNodeShell = () => {
+    if (!nodeShell) return;
+    nodeShell.detach();
+    nodeShell = null;
+    nodeShellButton.setAttribute('aria-pressed', 'false');
+    term.write('\r\n[back to the lab shell]\r\n');
+    shell = labShell();
+  };
+  nodeShellButton.addEventListener('click', async () => {
+    if (nodeShell) return leaveNodeShell();
+    const started = runtime.interactiveShell({ cols: term.cols, rows: term.rows });
+    if (!started) return;
+    shell.dispose();
+    term.write('\r\n[the WebContainer shell: node, npm and npx vitest are real here; press the button again to leave]\r\n');
+    nodeShell = attachProcess(term, await started);
+    nodeShellButton.setAttribute('aria-pressed', 'true');
+    void nodeShell.exit.then(() => leaveNodeShell());
+  });
+  term.onResize(({ cols, rows }) => nodeShell?.resize(cols, rows));
   // A test hook: xterm draws only visible rows, so browser tests read its buffer.
   (root as HTMLElement & { xterm?: Terminal }).xterm = term;
 
@@ -299,7 +331,10 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
   }
 
   // ---------------------------------------------------------------- actions
-  const typeCommand = (line: string) => shell.execute(line);
+  const typeCommand = (line: string) => {
+    leaveNodeShell();
+    return shell.execute(line);
+  };
   runButton.addEventListener('click', () => typeCommand('npm test'));
   view.dom.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {

@@ -107,3 +107,12 @@ describe('headers and policies', () => {
     expect(shortVersion('sha256-ab+/cdefghijklmnopq=')).toBe('ab-_cdefghijklmn');
   });
 });
+
+test('only a build made with FAULTLINES_WEBCONTAINER=on lets the page frame StackBlitz', async () => {
+  const { pageCsp, headerCsp } = await import('../../../src/offline/csp.ts');
+  for (const make of [pageCsp, headerCsp]) {
+    expect(make({})).toMatch(/frame-src 'self'(;|$)/);
+    expect(make({})).not.toContain('stackblitz');
+    expect(make({ FAULTLINES_WEBCONTAINER: 'on' })).toMatch(/frame-src 'self' https:\/\/stackblitz\.com https:\/\/\*\.stackblitz\.com/);
+  }
+});

@@ -188,3 +188,27 @@ describe('chooseRuntime', () => {
     expect(events).toHaveLength(1);
   });
 });
+
+describe('the interactive shell', () => {
+  it('is the WebContainer runtime\'s jsh once it runs there, and absent with the browser runtime', async () => {
+    const wc = fakeRuntime('webcontainer');
+    const sizes: { cols: number; rows: number }[] = [];
+    const proc = { output: new ReadableStream<string>(), input: new WritableStream<string>(), exit: new Promise<number>(() => {}), kill() {} };
+    const withShell = Object.assign(wc.rt, { shell: async (size: { cols: number; rows: number }) => (sizes.push(size), proc) });
+    const rt = chooseRuntime({
+      createBrowser: () => { throw new Error('not this one'); },
+      capabilities: desktopChrome,
+      startWebContainer: async () => ({}) as Container,
+      createWebContainerRuntime: () => withShell,
+    });
+    expect(rt.interactiveShell({ cols: 80, rows: 24 })).toBeNull(); // nothing started yet
+    await rt.run({ kind: 'test' }, () => {}).done;
+    expect(await rt.interactiveShell({ cols: 100, rows: 30 })).toBe(proc);
+    expect(sizes).toEqual([{ cols: 100, rows: 30 }]);
+
+    const browser = fakeRuntime('browser');
+    const inBrowser = chooseRuntime({ createBrowser: () => browser.rt, capabilities: { ...desktopChrome, isolated: false } });
+    await inBrowser.run({ kind: 'test' }, () => {}).done;
+    expect(inBrowser.interactiveShell({ cols: 80, rows: 24 })).toBeNull();
+  });
+});
