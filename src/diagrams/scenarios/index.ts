@@ -10,6 +10,7 @@ import { gossipAnnotate, gossipPartition } from './gossip-partition.ts';
 import { heartbeatAnnotate, heartbeats } from './heartbeats.ts';
 import { lamportAnnotate, lamportSkew, physicalAnnotate } from './lamport-skew.ts';
 import { lostReply, lostReplyAnnotate } from './lost-reply.ts';
+import { raftAnnotate, raftElection } from './raft-election.ts';
 import { retryWithoutId, retryWithoutIdAnnotate } from './rpc.ts';
 
 export interface Scenario {
@@ -75,6 +76,27 @@ export const scenarios: Record<string, Scenario> = {
     run: (seed) => heartbeats(seed, 'phi'),
     annotate: heartbeatAnnotate,
     options: { maxHeight: 900, laneWidth: 190 },
+  },
+  'raft-clean-election': {
+    title: 'Raft: the first election in a five-node cluster',
+    caption:
+      'Five nodes start as followers with random election timeouts between 150 and 300 ms. The first to time out becomes a candidate for term 1, votes for itself and asks the others; each grants its one vote for term 1, and with three of five the candidate is leader and starts sending heartbeats every 50 ms.',
+    run: (seed) => raftElection(seed, 'clean'),
+    annotate: raftAnnotate,
+  },
+  'raft-split-vote': {
+    title: 'Raft: a split vote, and the randomised retry that ends it',
+    caption:
+      'n1, n2 and n3 time out at the same moment and all stand for term 1. Each votes for itself, and n4 and n5 give their votes to different candidates, so nobody reaches three of five. The candidates time out again after fresh random delays; the first to do so stands for term 2 and wins.',
+    run: (seed) => raftElection(seed, 'split'),
+    annotate: raftAnnotate,
+  },
+  'raft-partitioned-leader': {
+    title: 'Raft: a leader cut off from the majority, replaced, and stepping down',
+    caption:
+      'At 400 ms the leader is cut off from the other four (shaded). They stop hearing heartbeats, elect a new leader in a higher term, and carry on. The old leader still believes it leads its old term, but it cannot reach a majority. When the network heals at 800 ms, the first message it gets carries the newer term and it steps down.',
+    run: (seed) => raftElection(seed, 'partition'),
+    annotate: raftAnnotate,
   },
   'causal-delivery': {
     title: 'Causal broadcast: a reply held back until the message it answers is delivered',

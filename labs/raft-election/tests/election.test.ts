@@ -1,0 +1,309 @@
+import { describe, expect, test } from 'vitest';
+import { LabFailure, recordRun, seededTest, seedRange, seeds } from 'faultlines/testing';
+import { watchLeaders, type NodeId, type Simulation } from 'faultlines';
+import { buildCluster, describeNodes, leaders, type RaftNode } from '../raft.ts';
+import { electionTimeout, handleRequestVote, handleVoteReply, observeTerm, startElection } from '../election.ts';
+import {
+  ELECTION_TIMEOUT_MAX_MS,
+  ELECTION_TIMEOUT_MIN_MS,
+  type ElectionNode,
+  type RaftMsg,
+} from '../types.ts';
+
+const FIVE = ['n1', 'n2', 'n3', 'n4', 'n5'] as const;
+
+/** A node outside any cluster, with a storage we can look at. */
+function node(id: NodeId = 'n1', init: Partial<Pick<ElectionNode, 'role' | 'currentTerm' | 'votedFor'>> = {}) {
+  let r = 0x2545f491;
+  const n: ElectionNode & { saved: { currentTerm: number; votedFor: NodeId | null } } = {
+    id,
+    nodes: FIVE,
+    role: init.role ?? 'follower',
+    currentTerm: init.currentTerm ?? 0,
+    votedFor: init.votedFor ?? null,
+    votesReceived: new Set(),
+    saved: { currentTerm: init.currentTerm ?? 0, votedFor: init.votedFor ?? null },
+    persist() {
+      n.saved = { currentTerm: n.currentTerm, votedFor: n.votedFor };
+    },
+    random() {
+      r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+      return r / 2 ** 32;
+    },
+  };
+  return n;
+}
+
+const ask = (term: number, candidate: NodeId) => ({ type: 'request_vote' as const, term, candidate });
+const vote = (term: number, granted = true) => ({ type: 'vote' as const, term, granted });
+
+describe('the election rules, one at a time', () => {
+  test('election timeouts are random, between the minimum and the maximum, so candidates rarely collide', () => {
+    const n = node();
+    const got = Array.from({ length: 40 }, () => electionTimeout(n));
+    for (const t of got) {
+      expect(t, `electionTimeout returned ${t} ms`).toBeGreaterThanOrEqual(ELECTION_TIMEOUT_MIN_MS);
+      expect(t, `electionTimeout returned ${t} ms`).toBeLessThanOrEqual(ELECTION_TIMEOUT_MAX_MS);
+    }
+    const distinct = new Set(got).size;
+    expect(distinct, `40 calls gave only ${distinct} different timeouts (${[...new Set(got)].join(', ')} ms): nodes that time out together split the vote, again and again`).toBeGreaterThanOrEqual(10);
+  });
+
+  test('a node that starts an election moves to a new term, votes for itself and saves both', () => {
+    const n = node('n2', { currentTerm: 4, votedFor: 'n3' });
+    const req = startElection(n);
+    expect(req, 'startElection returned null for a follower').not.toBeNull();
+    expect(n.role, 'role after startElection').toBe('candidate');
+    expect(n.currentTerm, 'currentTerm after an election starts in term 4').toBe(5);
+    expect(req!.term, 'the term in the RequestVote').toBe(5);
+    expect(n.votedFor, 'votedFor: a candidate votes for itself').toBe('n2');
+    expect([...n.votesReceived], 'votesReceived: its own vote counts').toEqual(['n2']);
+    expect(n.saved, 'what persist() wrote: a crash now must not forget the new term or the vote').toEqual({ currentTerm: 5, votedFor: 'n2' });
+  });
+
+  test('a follower grants its vote to the first candidate of a term, and saves the vote before replying', () => {
+    const n = node('n3', { currentTerm: 2 });
+    const reply = handleRequestVote(n, ask(2, 'n1'));
+    expect(reply, 'n3 (term 2, has not voted) was asked by n1 for term 2').toEqual({ type: 'vote', term: 2, granted: true });
+    expect(n.saved.votedFor, 'the saved votedFor when the reply leaves: if n3 crashes now, it must still know it voted for n1').toBe('n1');
+  });
+
+  test('a node votes at most once per term: a second candidate of the same term is refused', () => {
+    const n = node('n3', { currentTerm: 2 });
+    handleRequestVote(n, ask(2, 'n1'));
+    const second = handleRequestVote(n, ask(2, 'n5'));
+    expect(second.granted, 'n3 already voted for n1 in term 2, then n5 asked for term 2: two votes in one term can make two leaders').toBe(false);
+    const again = handleRequestVote(n, ask(2, 'n1'));
+    expect(again.granted, 'n1 asked n3 again (the first reply may have been lost): the same vote may be given again').toBe(true);
+  });
+
+  test('a request from an older term is refused, and the reply tells the candidate the newer term', () => {
+    const n = node('n4', { currentTerm: 7 });
+    observeTerm(n, 6);
+    const reply = handleRequestVote(n, ask(6, 'n2'));
+    expect(reply, 'n4 is in term 7 and n2 asked for a vote in term 6').toEqual({ type: 'vote', term: 7, granted: false });
+  });
+
+  test('a node that sees a higher term adopts it, forgets its old vote, saves, and can vote in the new term', () => {
+    const n = node('n4', { currentTerm: 3, votedFor: 'n4', role: 'candidate' });
+    observeTerm(n, 5);
+    expect({ term: n.currentTerm, votedFor: n.votedFor, role: n.role }, 'n4 (candidate in term 3) saw term 5').toEqual({ term: 5, votedFor: null, role: 'follower' });
+    expect(n.saved, 'what persist() wrote after seeing term 5').toEqual({ currentTerm: 5, votedFor: null });
+    expect(handleRequestVote(n, ask(5, 'n1')).granted, 'n1 then asked for a vote in term 5').toBe(true);
+  });
+
+  test('a leader that sees a higher term steps down', () => {
+    const n = node('n1', { currentTerm: 3, votedFor: 'n1', role: 'leader' });
+    observeTerm(n, 4);
+    expect(n.role, 'n1 was leader of term 3 and received a message of term 4: a newer leader may exist').toBe('follower');
+    expect(n.currentTerm, 'n1 currentTerm').toBe(4);
+  });
+
+  test('a candidate becomes leader with votes from a majority (3 of 5), counting each voter once', () => {
+    const n = node('n1', { currentTerm: 1 });
+    startElection(n);
+    const term = n.currentTerm;
+    expect(handleVoteReply(n, 'n2', vote(term)), 'n1 has its own vote and n2: 2 of 5').toBe(false);
+    expect(handleVoteReply(n, 'n2', vote(term)), 'n2 vote arrived twice (the network duplicates): still 2 of 5').toBe(false);
+    expect(handleVoteReply(n, 'n3', vote(term, false)), 'n3 refused: still 2 of 5').toBe(false);
+    expect(handleVoteReply(n, 'n4', vote(term)), 'n1, n2 and n4: 3 of 5, a majority').toBe(true);
+    expect(n.role, 'n1 role after winning').toBe('leader');
+    expect(handleVoteReply(n, 'n5', vote(term)), 'a vote that arrives after winning does not win again').toBe(false);
+  });
+
+  test('votes from an older term do not count in the current election', () => {
+    const n = node('n1', { currentTerm: 1 });
+    startElection(n); // term 2
+    startElection(n); // term 2 was a split vote: term 3
+    expect(n.currentTerm, 'term after two elections').toBe(3);
+    handleVoteReply(n, 'n2', vote(2));
+    const won = handleVoteReply(n, 'n3', vote(2));
+    expect({ won, role: n.role }, 'n1 is a candidate in term 3 and got two late "yes" votes, from n2 and n3, both for term 2: they may have voted for someone else in term 3').toEqual({ won: false, role: 'candidate' });
+  });
+});
+
+// ---------------------------------------------------------------- whole clusters
+
+const SEEDS = seeds(seedRange(10));
+const CHAOS_SEEDS = seeds(seedRange(16));
+
+type Sim = Simulation<RaftMsg>;
+
+/** Fails as soon as two nodes are leader in the same term, probing every millisecond. */
+function watch(sim: Sim) {
+  const w = watchLeaders(sim, (n: RaftNode) => ({ term: n.currentTerm, leader: n.role === 'leader' }));
+  return () => {
+    const r = w.result();
+    if (!r.ok) throw new LabFailure(`${r.explanation}\nAt the end: ${describeNodes(sim)}.`);
+  };
+}
+
+/** Runs until exactly one live node is leader (and `ok` accepts it), or `ms` pass. */
+function runUntilLeader(sim: Sim, ms: number, ok: (l: { id: NodeId; term: number }) => boolean = () => true) {
+  const end = sim.now + ms;
+  while (sim.now < end) {
+    sim.runSync({ for: 5 });
+    const ls = leaders(sim).filter(ok);
+    if (ls.length === 1) return ls[0]!;
+  }
+  return undefined;
+}
+
+function leaderLogs(sim: Sim, from = 0) {
+  return sim.trace.events.filter((e) => e.type === 'log' && e.text === 'leader' && e.t >= from) as { node: NodeId; t: number; data: unknown }[];
+}
+
+describe('a cluster of five on a calm network', () => {
+  seededTest('exactly one leader is elected at the start, and then the term stays the same', SEEDS, (seed) => {
+    const sim = buildCluster(seed);
+    recordRun(sim);
+    const check = watch(sim);
+    sim.runSync({ until: 1000 });
+    const ls = leaders(sim);
+    if (ls.length !== 1) {
+      throw new LabFailure(
+        `After 1000 ms there should be exactly one leader, but there ${ls.length === 0 ? 'is none' : `are ${ls.length}: ${ls.map((l) => `${l.id} (term ${l.term})`).join(', ')}`}. ` +
+          `${describeNodes(sim)}. ${ls.length === 0 ? 'Candidates that time out together vote for themselves and split the vote, every time.' : ''}`,
+        { nodes: ls.map((l) => l.id) },
+      );
+    }
+    const leader = ls[0]!;
+    sim.runSync({ until: 3000 });
+    check();
+    const later = leaderLogs(sim, 1000);
+    const now = leaders(sim);
+    if (later.length > 0 || now.length !== 1 || now[0]!.id !== leader.id || now[0]!.term !== leader.term) {
+      throw new LabFailure(
+        `${leader.id} was leader of term ${leader.term} at 1000 ms, with no faults and a heartbeat every 50 ms, yet by 3000 ms ` +
+          `${later.length > 0 ? `${later[0]!.node} was elected again (term ${(later[0]!.data as { term: number }).term}) at ${later[0]!.t.toFixed(1)} ms` : `the leaders are ${now.map((l) => `${l.id} (term ${l.term})`).join(', ') || 'none'}`}. ` +
+          `Without faults, nobody should start an election while the leader's heartbeats arrive. ${describeNodes(sim)}.`,
+        { nodes: [leader.id] },
+      );
+    }
+  });
+
+  seededTest('when the leader crashes, the others elect a new leader within a second', SEEDS, (seed) => {
+    const sim = buildCluster(seed, { loss: 0.05 });
+    recordRun(sim);
+    const check = watch(sim);
+    const old = runUntilLeader(sim, 1000);
+    if (!old) throw new LabFailure(`No single leader was elected within 1000 ms. ${describeNodes(sim)}.`);
+    sim.runSync({ for: 100 });
+    sim.crash(old.id);
+    const crashedAt = sim.now;
+    const next = runUntilLeader(sim, 1000);
+    check();
+    if (!next) {
+      throw new LabFailure(
+        `${old.id}, leader of term ${old.term}, crashed at ${crashedAt.toFixed(0)} ms, and 1000 ms later the other four still have no leader. ${describeNodes(sim)}.`,
+        { nodes: [old.id] },
+      );
+    }
+    expect(next.term, `the new leader ${next.id} must be in a newer term than the crashed ${old.id} (term ${old.term})`).toBeGreaterThan(old.term);
+  });
+
+  seededTest('a leader cut off from the majority is replaced, and steps down when it hears of the newer term', SEEDS, (seed) => {
+    const sim = buildCluster(seed);
+    recordRun(sim);
+    const check = watch(sim);
+    const old = runUntilLeader(sim, 1000);
+    if (!old) throw new LabFailure(`No single leader was elected within 1000 ms. ${describeNodes(sim)}.`);
+    const rest = sim.nodes.filter((n) => n !== old.id);
+    sim.partition([[old.id], rest]);
+    const cutAt = sim.now;
+    const next = runUntilLeader(sim, 1000, (l) => l.id !== old.id);
+    if (!next) {
+      throw new LabFailure(
+        `${old.id} (leader of term ${old.term}) was cut off from ${rest.join(', ')} at ${cutAt.toFixed(0)} ms; 1000 ms later the majority side has no leader. ${describeNodes(sim)}.`,
+        { nodes: rest },
+      );
+    }
+    sim.runSync({ for: 200 });
+    sim.heal();
+    const healedAt = sim.now;
+    sim.runSync({ for: 300 });
+    check();
+    const oldNode = sim.node<RaftNode>(old.id)!;
+    if (oldNode.role === 'leader') {
+      throw new LabFailure(
+        `${old.id} led term ${old.term} until it was cut off. ${next.id} was then elected for term ${next.term}. The network healed at ${healedAt.toFixed(0)} ms and ${old.id} has since heard from the others, ` +
+          `yet 300 ms later it still acts as leader (now in term ${oldNode.currentTerm}). A leader that sees a higher term in any message must step down to follower. ${describeNodes(sim)}.`,
+        { nodes: [old.id, next.id] },
+      );
+    }
+  });
+
+  seededTest('no node becomes leader while no group of nodes holds a majority', SEEDS, (seed) => {
+    const sim = buildCluster(seed, { duplicate: 0.3 });
+    recordRun(sim);
+    sim.partition([['n1', 'n2'], ['n3', 'n4'], ['n5']]);
+    sim.runSync({ until: 1500 });
+    const won = leaderLogs(sim);
+    if (won.length > 0) {
+      const w = won[0]!;
+      const votes = (w.data as { votes?: string[] }).votes ?? [];
+      throw new LabFailure(
+        `The cluster was split into n1,n2 | n3,n4 | n5, so no side can reach 3 of 5 nodes, yet ${w.node} became leader of term ${(w.data as { term: number }).term} at ${w.t.toFixed(1)} ms, counting votes from ${votes.join(', ')}. ` +
+          `A leader needs votes from more than half of ALL nodes, each voter counted once (the network duplicates messages).`,
+        { nodes: [w.node] },
+      );
+    }
+  });
+});
+
+describe('a cluster of five under loss, duplication, reordering, partitions and crashes', () => {
+  seededTest('there is never more than one leader in a term, and a leader emerges once the faults stop', CHAOS_SEEDS, (seed) => {
+    const sim = buildCluster(seed, { loss: 0.1, duplicate: 0.1, reorder: 0.2 });
+    recordRun(sim);
+    const check = watch(sim);
+    sim.nemesis({ every: 150, faults: ['partition', 'one-way', 'isolate', 'crash', 'pause'], stop: 2500 });
+    sim.runSync({ until: 2500 });
+    check();
+    const l = runUntilLeader(sim, 1500);
+    check();
+    if (!l) throw new LabFailure(`The faults stopped and the network healed at 2500 ms, yet by ${sim.now.toFixed(0)} ms there is no single leader. ${describeNodes(sim)}.`);
+  });
+
+  seededTest('a node that crashes and restarts remembers its term and its vote', CHAOS_SEEDS, (seed) => {
+    const sim = buildCluster(seed, { loss: 0.1, duplicate: 0.1, reorder: 0.2 });
+    recordRun(sim);
+    const check = watch(sim);
+    const r = sim.stream('churn');
+    const down = new Set<NodeId>();
+    const problems: string[] = [];
+    const involved = new Set<NodeId>();
+    const churn = (): void => {
+      if (down.size < 2) {
+        const id = sim.nodes[Math.floor(r.float() * sim.nodes.length)]!;
+        const n = sim.node<RaftNode>(id);
+        if (n && !down.has(id)) {
+          const before = { term: n.currentTerm, votedFor: n.votedFor, at: sim.now };
+          down.add(id);
+          sim.crash(id);
+          sim.at(sim.now + 10 + Math.floor(r.float() * 60), () => {
+            sim.restart(id);
+            down.delete(id);
+            const after = sim.node<RaftNode>(id)!;
+            if (after.currentTerm < before.term || (after.currentTerm === before.term && before.votedFor !== null && after.votedFor !== before.votedFor)) {
+              involved.add(id);
+              problems.push(
+                `${id} crashed at ${before.at.toFixed(1)} ms in term ${before.term} having voted for ${before.votedFor}, and restarted at ${sim.now.toFixed(1)} ms in term ${after.currentTerm} having voted for ${after.votedFor ?? 'nobody'}`,
+              );
+            }
+          });
+        }
+      }
+      if (sim.now < 2500) sim.at(sim.now + 20 + Math.floor(r.float() * 60), churn);
+    };
+    sim.at(50, churn);
+    sim.runSync({ until: 3000 });
+    if (problems.length > 0) {
+      throw new LabFailure(
+        `A restarted node forgot what it had promised: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}. ` +
+          `Only what persist() saved survives a crash: after changing currentTerm or votedFor, call persist() before the reply leaves, or the node may vote twice in one term.`,
+        { nodes: [...involved] },
+      );
+    }
+    check();
+  });
+});
