@@ -17,8 +17,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunnerTestFile } from 'vitest';
 import { createVitest } from 'vitest/node';
-import { suiteErrorsOf, testResult, testsOf, toRunError, type FrameMapper } from './results.ts';
-import type { RunError, RunRequest, RunSummary, TestResult } from './runtime.ts';
+import { summarize } from './webcontainer/container/summary.ts';
+import type { RunError, RunRequest, RunSummary } from './runtime.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The same aliases as vitest.config.ts: the kit and its test helpers. */
@@ -87,33 +87,9 @@ export async function runInNode(files: Record<string, string>, request: RunReque
   }
 }
 
+/** The same conversion the WebContainer reporter uses, so both Node paths agree by construction. */
 function toSummary(tasks: RunnerTestFile[], root: string, files: Record<string, string>, ms: number): RunSummary {
-  const map: FrameMapper = (f) => {
-    if (!f.file.startsWith(root + '/')) return null;
-    const file = f.file.slice(root.length + 1);
-    if (file.startsWith('node_modules/')) return null;
-    return { file, line: f.line, column: f.column };
-  };
-  const sourceOf = (f: string): string | undefined => files[f];
-  const tests: TestResult[] = [];
-  const fileErrors: { file: string; error: RunError }[] = [];
-  const byPath = [...tasks].sort((a, b) => a.filepath.localeCompare(b.filepath));
-  for (const task of byPath) {
-    const file = relative(root, task.filepath).split(sep).join('/');
-    for (const err of suiteErrorsOf(task)) fileErrors.push({ file, error: toRunError(err, map, sourceOf) });
-    for (const t of testsOf(task)) tests.push(testResult(t, file, map, sourceOf));
-  }
-  const passed = tests.filter((t) => t.state === 'pass').length;
-  const failed = tests.filter((t) => t.state === 'fail').length;
-  return {
-    state: failed > 0 || fileErrors.length > 0 ? 'fail' : 'pass',
-    passed,
-    failed,
-    skipped: tests.length - passed - failed,
-    tests,
-    fileErrors,
-    durationMs: Math.round(ms),
-  };
+  return summarize(tasks, root, (f) => files[f], ms);
 }
 
 /** What must be equal between Node and the browser for one test (or one file error). */
