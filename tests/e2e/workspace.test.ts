@@ -111,7 +111,7 @@ describeInBrowser('lab workspace', () => {
     expect(await page.textContent('dialog.ws-runview')).toMatch(/seed 3/);
     expect(await page.locator('dialog.ws-runview svg').count()).toBeGreaterThan(0);
     await page.keyboard.press('Escape');
-    expect(await page.locator('dialog.ws-runview').count()).toBe(0);
+    await expect.poll(() => page.locator('dialog.ws-runview').count()).toBe(0);
     expect(errors).toEqual([]);
     await close();
   }, 60_000);
