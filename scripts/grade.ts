@@ -13,7 +13,7 @@
  * Exit codes: 0 every submission passed every test; 1 at least one failed a test or could
  * not be run; 2 bad input (no such folder, no submissions, unknown lab).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { assembleLab } from '../src/labs/assemble.ts';
 import { LabFormatError, loadLab, type LabFolder } from '../src/labs/lab-folder.ts';
@@ -117,4 +117,6 @@ writeFileSync(join(out, 'junit.xml'), toJUnit(grades));
 const bad = grades.filter((g) => g.status !== 'passed').length;
 console.log(`\nWrote ${join(out, 'grades.json')} and ${join(out, 'junit.xml')}.`);
 console.log(`grade: ${grades.length - bad} passed, ${bad} failed`);
+// The assembled copies were only needed to run them; the results are in the report.
+rmSync(join('.faultlines/grade', String(process.pid)), { recursive: true, force: true });
 process.exit(bad ? 1 : 0);

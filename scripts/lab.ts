@@ -3,7 +3,9 @@
  *
  *   npm run lab -- <id>            copy the starter to workspace/<id>/ (once) and run its tests in watch mode
  *   npm run lab -- <id> --once     run the tests once and exit (0: all pass, 1: some fail)
- *   npm run lab -- <id> --seed N   replay seed N once and print a text timeline of the run
+ *   npm run lab -- <id> --seed N   replay seed N once and print a text timeline of each failing run
+ *        [--from MS] [--to MS]      only the part of the timeline between these times
+ *        [--all]                    the timelines of the runs that passed, too
  *   npm run lab -- --list          list the labs
  *
  * Exit codes: 0 all tests passed (or watch mode ended), 1 some test failed,
@@ -22,7 +24,9 @@ import { ensureWorkspace, workspacePath } from '../src/labs/workspace.ts';
 const USAGE = `Usage:
   npm run lab -- <lab id>            copy the starter to workspace/<id>/ once, then run its tests on every save
   npm run lab -- <lab id> --once     run the tests once
-  npm run lab -- <lab id> --seed N   replay one seed and print a timeline of the run
+  npm run lab -- <lab id> --seed N   replay one seed and print a timeline of each failing run
+      --from MS --to MS              only the part of the timeline between these times (ms)
+      --all                          also the timelines of the runs that passed
   npm run lab -- --list              list the labs`;
 
 function die(code: number, message: string): never {
@@ -45,6 +49,8 @@ if (args.includes('--list')) {
 
 let seed: number | undefined;
 let once = false;
+let showAll = false;
+const window: { from?: number; to?: number } = {};
 const positional: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
@@ -52,6 +58,12 @@ for (let i = 0; i < args.length; i++) {
     const v = args[++i];
     if (v === undefined || !/^-?\d+$/.test(v)) die(2, `--seed needs a whole number, like --seed 17${v === undefined ? '' : ` (got "${v}")`}\n\n${USAGE}`);
     seed = Number(v);
+  } else if (a === '--from' || a === '--to') {
+    const v = args[++i];
+    if (v === undefined || !Number.isFinite(Number(v)) || v.trim() === '') die(2, `${a} needs a time in ms, like ${a} 1200${v === undefined ? '' : ` (got "${v}")`}\n\n${USAGE}`);
+    window[a === '--from' ? 'from' : 'to'] = Number(v);
+  } else if (a === '--all') {
+    showAll = true;
   } else if (a === '--once') {
     once = true;
   } else if (a.startsWith('-')) {
@@ -60,6 +72,8 @@ for (let i = 0; i < args.length; i++) {
     positional.push(a);
   }
 }
+if ((window.from !== undefined || window.to !== undefined || showAll) && seed === undefined) die(2, `--from, --to and --all go with --seed N.\n\n${USAGE}`);
+if (window.from !== undefined && window.to !== undefined && window.from > window.to) die(2, `--from ${window.from} is after --to ${window.to}.`);
 if (positional.length !== 1) die(2, `Name one lab.\n\n${USAGE}\n\nLabs: ${listLabIds().join(', ')}`);
 const id = positional[0]!;
 
@@ -111,18 +125,32 @@ function printTimelines(traceDir: string, s: number): void {
     console.log(`\nNo test recorded a run for seed ${s} (its tests may not use seeds).`);
     return;
   }
+  const runs = readdirSync(traceDir)
+    .sort()
+    .map((file) => ({ file, failed: file.endsWith('.failed.json'), name: file.replace(/\.seed-\d+(\.failed)?\.json$/, '').replace(/-/g, ' ') }))
+    .sort((a, b) => Number(b.failed) - Number(a.failed));
+  const anyFailed = runs.some((r) => r.failed);
   const seen = new Set<string>();
-  for (const file of readdirSync(traceDir).sort()) {
-    const trace = traceFromJSON(readFileSync(join(traceDir, file), 'utf8'));
+  const notShown: string[] = [];
+  for (const run of runs) {
+    if (anyFailed && !run.failed && !showAll) {
+      notShown.push(run.name);
+      continue;
+    }
+    const trace = traceFromJSON(readFileSync(join(traceDir, run.file), 'utf8'));
     const hash = traceHash(trace);
     if (seen.has(hash)) continue; // several tests often run the same cluster
     seen.add(hash);
     const LIMIT = 400;
     // Timers are bookkeeping; the story is in messages, faults and what nodes logged.
     const story = { ...trace, events: trace.events.filter((e) => !e.type.startsWith('timer-')) };
-    console.log(`\n── Timeline of seed ${s}: ${file.replace(/\.seed-\d+\.json$/, '').replace(/-/g, ' ')} ──`);
-    console.log(`   nodes: ${trace.nodes.join(', ')}; ${trace.events.length} events (timers not shown); trace file: ${join(traceDir, file)}`);
+    const span = window.from !== undefined || window.to !== undefined ? `, ${window.from ?? 0} ms to ${window.to ?? 'the end'}` : '';
+    console.log(`\n── Timeline of seed ${s}${run.failed ? ' (failed)' : ''}: ${run.name}${span} ──`);
+    console.log(`   nodes: ${trace.nodes.join(', ')}; ${trace.events.length} events (timers not shown); trace file: ${join(traceDir, run.file)}`);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT }));
+    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT, ...window }));
+  }
+  if (notShown.length > 0) {
+    console.log(`\n${notShown.length} run${notShown.length === 1 ? '' : 's'} of seed ${s} passed (add --all to see ${notShown.length === 1 ? 'its timeline' : 'their timelines'}): ${notShown.join('; ')}.`);
   }
 }

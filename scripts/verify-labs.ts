@@ -5,6 +5,7 @@
  *   - every known-buggy variant fails at least one test.
  * Usage: npm run verify-labs [-- <lab id> ...]
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleLab, implementationLabel, type Implementation } from '../src/labs/assemble.ts';
 import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../src/labs/lab-folder.ts';
@@ -17,7 +18,6 @@ const dirFlag = args.indexOf('--labs-dir');
 const labsDir = dirFlag >= 0 ? args.splice(dirFlag, 2)[1]! : 'labs';
 const ids = args.length ? args : listLabIds(labsDir);
 const problems: string[] = [];
-let checks = 0;
 
 function filesFor(lab: LabFolder, impl: Implementation) {
   const input = { files: lab.meta.files, support: lab.support, tests: lab.tests };
@@ -60,7 +60,6 @@ for (const id of ids) {
       problems.push(`lab "${id}", ${label}: does not type-check:\n    ${typeErrors.slice(0, 8).join('\n    ')}`);
     }
     const r = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, stallMs: 20_000 });
-    checks++;
     const failed = failedNames(r);
     const passed = r.tests.filter((t) => t.state === 'passed').length;
     let verdict = typeErrors.length ? 'FAIL' : 'ok';
@@ -115,5 +114,7 @@ if (problems.length) {
   console.error(`\n${problems.length} grader problem${problems.length === 1 ? '' : 's'}:`);
   for (const p of problems) console.error(`  - ${p}`);
 }
-console.log(`\nlabs: ${checks - failedRuns()} passed, ${failedRuns()} failed`);
+console.log(`\nlabs: ${rows.length - failedRuns()} passed, ${failedRuns()} failed`);
+// Keep the assembled folders only when something failed: they are what to look at then.
+if (!problems.length) rmSync(join('.faultlines/verify', String(process.pid)), { recursive: true, force: true });
 process.exit(problems.length ? 1 : 0);

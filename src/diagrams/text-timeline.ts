@@ -303,7 +303,7 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
     const room = width - TIME_W - 1 - area - 2;
     out.push(paint(time, 'dim') + '  ' + line + '  ' + paint(clip(row.text, room), row.tone));
   }
-  if (rows.length > shown && opts.footer !== false) out.push(paint(`… ${rows.length - shown} more rows (use --from/--to or a larger limit)`, 'dim'));
+  if (rows.length > shown && opts.footer !== false) out.push(paint(`… ${rows.length - shown} more rows (narrow it with --from and --to)`, 'dim'));
   if (!rows.length) out.push(paint('(nothing happened in this window)', 'dim'));
   return out.map((l) => l.trimEnd()).join('\n');
 }

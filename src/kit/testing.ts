@@ -62,15 +62,15 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
 }
 
-/** The default sink in Node: $FAULTLINES_TRACE_DIR/<test>.seed-<n>.json. */
-const fileSink: TraceSink = ({ test: name, seed, trace }) => {
+/** The default sink in Node: $FAULTLINES_TRACE_DIR/<test>.seed-<n>[.failed].json. */
+const fileSink: TraceSink = ({ test: name, seed, trace, failed }) => {
   const dir = env().FAULTLINES_TRACE_DIR;
   const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
   if (!dir || !p?.getBuiltinModule) return undefined;
   const fs = p.getBuiltinModule('node:fs') as typeof import('node:fs');
   const path = p.getBuiltinModule('node:path') as typeof import('node:path');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${slug(name)}.seed-${seed}.json`);
+  const file = path.join(dir, `${slug(name)}.seed-${seed}${failed ? '.failed' : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(trace));
   const rel = path.relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
@@ -79,14 +79,17 @@ const fileSink: TraceSink = ({ test: name, seed, trace }) => {
 interface CurrentRun {
   test: string;
   seed: number;
-  trace?: Trace;
+  /** Read its trace only when the test ends: a simulation's trace is materialised lazily. */
+  source?: HasTrace;
 }
 let current: CurrentRun | undefined;
+
+const traceOf = (run: HasTrace): Trace => ('events' in run ? run : run.trace);
 
 /** Tells the harness which simulation (or trace) the running seeded test is about. */
 export function recordRun(run: HasTrace): void {
   if (!current) throw new Error('recordRun() was called outside a seededTest');
-  current.trace = 'events' in run ? run : run.trace;
+  current.source = run;
 }
 
 /**
@@ -134,11 +137,11 @@ export function seededTest(
         const replaying = env().FAULTLINES_SEED !== undefined;
         try {
           await body(seed);
-          if (replaying && run.trace) record(run.trace, false);
+          if (replaying && run.source) record(traceOf(run.source), false);
         } catch (error) {
           const lines = [`Seed ${seed}. Replay it with: ${replayHint(seed)}`];
-          if (run.trace) {
-            const where = record(run.trace, true);
+          if (run.source) {
+            const where = record(traceOf(run.source), true);
             if (where) lines.push(`The run's trace: ${where}`);
           }
           if (error instanceof Error) {
@@ -159,6 +162,6 @@ export function seededTest(
  * pass or fail. `npm run sim` uses it to show a lab's scenario.
  */
 export function showRun(run: HasTrace, opts: { name: string; seed: number }): string | undefined {
-  const trace = 'events' in run ? run : run.trace;
+  const trace = traceOf(run);
   return (sink ?? fileSink)({ test: opts.name, seed: opts.seed, trace, failed: false });
 }

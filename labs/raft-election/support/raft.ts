@@ -153,6 +153,8 @@ export interface ClusterOptions {
   loss?: number;
   duplicate?: number;
   reorder?: number;
+  /** The longest extra delay of a reordered message, in ms. Default 40. */
+  reorderMs?: number;
 }
 
 /** Builds a five-node cluster for one seed. Run it with `sim.runSync({ until })`. */
@@ -164,7 +166,7 @@ export function buildCluster(seed: number, opts: ClusterOptions = {}): Simulatio
       loss: opts.loss ?? 0,
       duplicate: opts.duplicate ?? 0,
       reorder: opts.reorder ?? 0,
-      reorderMs: 40,
+      reorderMs: opts.reorderMs ?? 40,
     },
   });
   sim.addNodes(NODES, (ctx) => new RaftNode(ctx));

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { LabFailure, recordRun, seededTest, seedRange, seeds } from 'faultlines/testing';
-import { watchLeaders, type NodeId, type Simulation } from 'faultlines';
-import { buildCluster, describeNodes, leaders, type RaftNode } from '../raft.ts';
+import { latency, watchLeaders, type NodeId, type Simulation } from 'faultlines';
+import { buildCluster, describeNodes, leaders, NODES, type RaftNode } from '../raft.ts';
 import { electionTimeout, handleRequestVote, handleVoteReply, observeTerm, startElection } from '../election.ts';
 import {
   ELECTION_TIMEOUT_MAX_MS,
@@ -129,12 +129,96 @@ const CHAOS_SEEDS = seeds(seedRange(16));
 
 type Sim = Simulation<RaftMsg>;
 
+type LogEvent = { node: NodeId; t: number; text: string; data: unknown };
+
+function logsOf(sim: Sim, text: string, from = 0): LogEvent[] {
+  return sim.trace.events.filter((e) => e.type === 'log' && e.text === text && e.t >= from) as LogEvent[];
+}
+
+const termOf = (e: LogEvent) => (e.data as { term: number }).term;
+
+type Vote = { voter: NodeId; candidate: NodeId; term: number; t: number };
+
+/** Every vote granted, from the voters' logs; a vote granted again (a duplicated request) once. */
+function votesGiven(sim: Sim): Vote[] {
+  const seen = new Set<string>();
+  const out: Vote[] = [];
+  for (const e of logsOf(sim, 'vote')) {
+    const v = { voter: e.node, candidate: (e.data as { for: NodeId }).for, term: termOf(e), t: e.t };
+    const key = `${v.voter} ${v.candidate} ${v.term}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out;
+}
+
+/** Who won `term` and with whose votes, and every vote given in it: the evidence for a failure message. */
+function votesInTerm(sim: Sim, term: number): string {
+  const won = logsOf(sim, 'leader').filter((e) => termOf(e) === term);
+  const given = votesGiven(sim).filter((v) => v.term === term);
+  const lines = won.map(
+    (e) => `${e.node} won it at ${e.t.toFixed(1)} ms counting votes from ${((e.data as { votes?: NodeId[] }).votes ?? []).join(', ')}`,
+  );
+  lines.push(`votes granted in term ${term}: ${given.length > 0 ? given.map((v) => `${v.voter} → ${v.candidate} at ${v.t.toFixed(1)} ms`).join(', ') : 'none'}`);
+  const byVoter = new Map<NodeId, Set<NodeId>>();
+  for (const v of given) byVoter.set(v.voter, (byVoter.get(v.voter) ?? new Set()).add(v.candidate));
+  for (const [voter, to] of byVoter) {
+    if (to.size > 1) lines.push(`${voter} voted for ${[...to].sort().join(' and ')} in the same term`);
+  }
+  return lines.join('; ');
+}
+
+/**
+ * Every leader must hold a real majority: each vote it counted was given to it, in the
+ * term it leads. Checked from the trace, where voters log every vote they grant.
+ */
+function checkMandates(sim: Sim, onlyTerm?: number): void {
+  const given = votesGiven(sim);
+  for (const won of logsOf(sim, 'leader')) {
+    const term = termOf(won);
+    if (onlyTerm !== undefined && term !== onlyTerm) continue;
+    for (const voter of (won.data as { votes?: NodeId[] }).votes ?? []) {
+      if (voter === won.node) continue;
+      const mine = given.filter((v) => v.voter === voter && v.candidate === won.node && v.t <= won.t);
+      if (mine.some((v) => v.term === term)) continue;
+      const earlier = mine.at(-1);
+      throw new LabFailure(
+        `${won.node} became leader of term ${term} at ${won.t.toFixed(1)} ms counting a vote from ${voter}, but ${voter} never voted for ${won.node} in term ${term}` +
+          `${earlier ? `: its vote for ${won.node} was for term ${earlier.term}, given at ${earlier.t.toFixed(1)} ms, and arrived late` : ''}. ` +
+          `A vote is a promise for one term only; in term ${term} ${voter} is free to vote for someone else, and two leaders can follow. ` +
+          `Count a reply only if its term is your currentTerm.\nIn term ${term}: ${votesInTerm(sim, term)}.`,
+        { nodes: [won.node, voter] },
+      );
+    }
+  }
+}
+
 /** Fails as soon as two nodes are leader in the same term, probing every millisecond. */
 function watch(sim: Sim) {
   const w = watchLeaders(sim, (n: RaftNode) => ({ term: n.currentTerm, leader: n.role === 'leader' }));
   return () => {
     const r = w.result();
-    if (!r.ok) throw new LabFailure(`${r.explanation}\nAt the end: ${describeNodes(sim)}.`);
+    if (r.ok) return;
+    const m = /Two leaders in term (\d+): (n\d) became leader at \S+ ms and (n\d)/.exec(r.explanation);
+    if (!m) throw new LabFailure(`${r.explanation}\nAt the end: ${describeNodes(sim)}.`);
+    const term = Number(m[1]);
+    const pair = [m[2]!, m[3]!];
+    // The most specific explanation first: a leader that kept its role into a newer term,
+    // or one that won with votes from another term, before the general rule.
+    const winners = new Set(logsOf(sim, 'leader').filter((e) => termOf(e) === term).map((e) => e.node));
+    const carried = pair.find((id) => !winners.has(id));
+    if (carried) {
+      const led = logsOf(sim, 'leader').filter((e) => e.node === carried && termOf(e) < term).at(-1);
+      throw new LabFailure(
+        `Two leaders in term ${term}: ${pair.join(' and ')}. ${carried} never won an election in term ${term}: ` +
+          `${led ? `it won term ${termOf(led)} at ${led.t.toFixed(1)} ms, ` : ''}then moved to term ${term} when it saw a message of that term, and went on acting as leader. ` +
+          `A leader that sees a higher term must step down to follower.\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`,
+        { nodes: pair },
+      );
+    }
+    checkMandates(sim, term);
+    throw new LabFailure(`${r.explanation}\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`, { nodes: pair });
   };
 }
 
@@ -149,9 +233,7 @@ function runUntilLeader(sim: Sim, ms: number, ok: (l: { id: NodeId; term: number
   return undefined;
 }
 
-function leaderLogs(sim: Sim, from = 0) {
-  return sim.trace.events.filter((e) => e.type === 'log' && e.text === 'leader' && e.t >= from) as { node: NodeId; t: number; data: unknown }[];
-}
+const leaderLogs = (sim: Sim, from = 0) => logsOf(sim, 'leader', from);
 
 describe('a cluster of five on a calm network', () => {
   seededTest('exactly one leader is elected at the start, and then the term stays the same', SEEDS, (seed) => {
@@ -262,6 +344,20 @@ describe('a cluster of five under loss, duplication, reordering, partitions and 
     const l = runUntilLeader(sim, 1500);
     check();
     if (!l) throw new LabFailure(`The faults stopped and the network healed at 2500 ms, yet by ${sim.now.toFixed(0)} ms there is no single leader. ${describeNodes(sim)}.`);
+  });
+
+  seededTest('a node whose replies arrive after its election is over does not count them in the next one', CHAOS_SEEDS, (seed) => {
+    // Everything sent to one node takes 200-450 ms, longer than an election timeout: when
+    // the "yes" votes for its term-T election arrive, it is often a candidate in term T+1.
+    const sim = buildCluster(seed);
+    const slow = NODES[Math.floor(sim.stream('slow node').float() * NODES.length)]!;
+    for (const n of NODES) if (n !== slow) sim.configureLink(n, slow, { latency: latency.uniform(200, 450) });
+    recordRun(sim);
+    const check = watch(sim);
+    sim.nemesis({ every: 300, faults: ['crash'], stop: 3000 });
+    sim.runSync({ until: 3000 });
+    check();
+    checkMandates(sim);
   });
 
   seededTest('a node that crashes and restarts remembers its term and its vote', CHAOS_SEEDS, (seed) => {

@@ -102,6 +102,33 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     expect(out).toMatch(/── Timeline of seed 5/);
     expect(out).toMatch(/chat #\d+ n\d→n\d (arrives|✕)/);
   });
+
+  test('--seed shows the failing runs\' timelines, lists the passing ones, and --from/--to cut a window', () => {
+    run('lab', ['raft-election', '--once'], env); // creates the workspace copy
+    cpSync('labs/raft-election/variants/counts-stale-votes/election.ts', join(workspace, 'raft-election/election.ts'));
+    const { code, out } = run('lab', ['raft-election', '--seed', '2', '--from', '400', '--to', '900'], env);
+    expect(code).toBe(1);
+    expect(out).toContain('── Timeline of seed 2 (failed): a node whose replies arrive after its election is over');
+    expect(out).toMatch(/\d runs of seed 2 passed \(add --all to see their timelines\): .*exactly one leader is elected/);
+    const times = [...out.matchAll(/^\s*(\d+(?:\.\d+)?) ms /gm)].map((m) => Number(m[1]));
+    expect(times.length).toBeGreaterThan(5);
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(400);
+    expect(Math.max(...times)).toBeLessThanOrEqual(900);
+    // The late vote the failure names is in the window: sent at 456 ms, arriving at 860.1 ms.
+    expect(out).toMatch(/vote #\d+ n1→n4 arrives 860\.1 ms/);
+
+    const all = run('lab', ['raft-election', '--seed', '2', '--all'], env).out;
+    const headers = [...all.matchAll(/── Timeline of seed 2.*\n\s+nodes: .*; (\d+) events/g)];
+    expect(headers.length).toBeGreaterThan(3);
+    // Every run's trace is complete, even when its test never read the trace itself.
+    for (const h of headers) expect(Number(h[1])).toBeGreaterThan(0);
+  });
+
+  test('--from without --seed, or a window that ends before it starts, is a clear message', () => {
+    expect(run('lab', ['lamport-clocks', '--from', '10'], env)).toMatchObject({ code: 2, out: expect.stringContaining('--from, --to and --all go with --seed N') });
+    expect(run('lab', ['lamport-clocks', '--seed', '1', '--from', '50', '--to', '10'], env)).toMatchObject({ code: 2, out: expect.stringContaining('--from 50 is after --to 10') });
+    expect(run('lab', ['lamport-clocks', '--seed', '1', '--to', 'later'], env)).toMatchObject({ code: 2, out: expect.stringContaining('--to needs a time in ms, like --to 1200 (got "later")') });
+  });
 });
 
 describe('npm run grade', { timeout: 180_000 }, () => {
