@@ -23,9 +23,19 @@ type Msg =
 
 export type RaftRun = 'clean' | 'split' | 'partition';
 
+/** The election timeout range, in ms: each timer lasts `minMs` plus a uniform draw below `spreadMs`. */
+export interface TimeoutRange {
+  minMs: number;
+  spreadMs: number;
+}
+
+/** The range Raft's paper recommends, and the lab uses. */
+export const RAFT_TIMEOUTS: TimeoutRange = { minMs: 150, spreadMs: 150 };
+
 class Node implements SimNode<Msg> {
   private readonly ctx: Ctx<Msg>;
   private readonly first: number | undefined;
+  private readonly timeouts: TimeoutRange;
   role: 'follower' | 'candidate' | 'leader' = 'follower';
   term: number;
   votedFor: NodeId | null;
@@ -33,9 +43,10 @@ class Node implements SimNode<Msg> {
   private election: TimerId | null = null;
   private heartbeat: TimerId | null = null;
 
-  constructor(ctx: Ctx<Msg>, firstTimeout?: number) {
+  constructor(ctx: Ctx<Msg>, firstTimeout?: number, timeouts: TimeoutRange = RAFT_TIMEOUTS) {
     this.ctx = ctx;
     this.first = firstTimeout;
+    this.timeouts = timeouts;
     this.term = ctx.storage.get<number>('term') ?? 0;
     this.votedFor = ctx.storage.get<NodeId | null>('votedFor') ?? null;
   }
@@ -45,7 +56,8 @@ class Node implements SimNode<Msg> {
   }
   private resetElection(ms?: number): void {
     if (this.election !== null) this.ctx.cancelTimer(this.election);
-    this.election = this.ctx.setTimer(ms ?? 150 + Math.floor(this.ctx.random() * 150), 'election');
+    // Whole milliseconds, like the lab's solution: a spread of 2 gives 150 or 151 ms.
+    this.election = this.ctx.setTimer(ms ?? this.timeouts.minMs + Math.floor(this.ctx.random() * this.timeouts.spreadMs), 'election');
   }
   onStart(): void {
     this.resetElection(this.ctx.incarnation === 0 ? this.first : undefined);
@@ -117,6 +129,60 @@ class Node implements SimNode<Msg> {
 }
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
+
+/**
+ * One trial of Raft's section 9.3 experiment: elect a leader, crash it at a random moment
+ * within a heartbeat interval, and return how long the cluster then had no leader (ms),
+ * or `capMs` if none was elected within it.
+ */
+export function electionDowntime(seed: number, timeouts: TimeoutRange, capMs = 10_000): number {
+  const sim = new Simulation<Msg>({ seed, network: { latency: latency.uniform(2, 12) }, trace: 'off' });
+  sim.addNodes(NODES, (ctx) => new Node(ctx, undefined, timeouts));
+  const leader = (): NodeId | undefined => NODES.find((id) => sim.node<Node>(id)?.role === 'leader');
+  while (leader() === undefined && sim.now < capMs) sim.runSync({ for: 10 });
+  const old = leader();
+  if (old === undefined) return capMs;
+  sim.runSync({ for: 200 + sim.stream('crash at').float() * 50 });
+  const crashed = sim.node<Node>(old)!;
+  if (crashed.role !== 'leader') return Number.NaN; // not the run we meant to measure
+  sim.crash(old);
+  const from = sim.now;
+  while (sim.now - from < capMs) {
+    sim.runSync({ for: 1 });
+    const next = leader();
+    if (next !== undefined) return sim.now - from;
+  }
+  return capMs;
+}
+
+/** One row of the table: how one timeout range fared over many crashed leaders. */
+export interface DowntimeRow {
+  range: TimeoutRange;
+  trials: number;
+  /** Downtimes in ms, of the trials that elected a new leader within the cap. */
+  medianMs: number | null;
+  p90Ms: number | null;
+  slowestMs: number | null;
+  /** Trials with no leader within `capMs`. */
+  noLeader: number;
+  capMs: number;
+}
+
+/** Section 9.3's experiment in the simulator: seeds 1..trials for each range. */
+export function downtimeTable(ranges: readonly TimeoutRange[], trials = 200, capMs = 10_000): DowntimeRow[] {
+  return ranges.map((range) => {
+    const times: number[] = [];
+    let noLeader = 0;
+    for (let seed = 1; seed <= trials; seed++) {
+      const ms = electionDowntime(seed, range, capMs);
+      if (ms >= capMs) noLeader++;
+      else if (!Number.isNaN(ms)) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => (times.length === 0 ? null : times[Math.min(times.length - 1, Math.floor(q * times.length))]!);
+    return { range, trials, medianMs: at(0.5), p90Ms: at(0.9), slowestMs: times.at(-1) ?? null, noLeader, capMs };
+  });
+}
 
 export async function raftElection(seed: number, run: RaftRun): Promise<Trace> {
   const sim = new Simulation<Msg>({ seed, network: { latency: latency.uniform(2, 12) } });
