@@ -387,6 +387,8 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
     pxPerMs: opts.pxPerMs,
     minGapMs,
     maxPlot: Math.max(120, maxHeight - plotTop - 110),
+    // The default height is a wish; a maxHeight the caller set is a limit.
+    squash: opts.maxHeight !== undefined,
     minPlot: opts.minHeight ?? 0,
   });
   const Y = (t: number) => r1(scale.y(t));

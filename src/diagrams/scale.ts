@@ -43,6 +43,8 @@ export interface ScaleOptions {
   maxPlot: number;
   /** Smallest height of the plot area, px. */
   minPlot?: number;
+  /** Fit maxPlot even if events end up on top of each other (default: stay legible, grow taller). */
+  squash?: boolean;
   /** Height of a collapsed gap, px. */
   breakPx?: number;
 }
@@ -52,6 +54,8 @@ const BREAK_PX = 26;
 const PAD_PX = 10;
 /** Events on one lane should sit at least this far apart (px) in a typical run. */
 const MIN_SEP_PX = 22;
+/** ... and never closer than this, however long the run. */
+const MIN_LEGIBLE_PX = 6;
 
 function quantile(xs: number[], q: number): number {
   if (!xs.length) return NaN;
@@ -90,11 +94,15 @@ export function buildScale(o: ScaleOptions): TimeScale {
   const span = to - from;
   // Density: typical same-lane neighbours MIN_SEP_PX apart, within sane bounds.
   let px = o.pxPerMs ?? NaN;
+  // The sparsest density that still keeps typical same-lane neighbours apart: a long,
+  // busy run is drawn taller than maxPlot (and scrolls) rather than squashed flat.
+  let legible = 0.005;
   if (!(px > 0)) {
     const lg = o.laneGaps.filter((g) => g > 1e-9 && g <= o.minGapMs);
     const q = quantile(lg, 0.2);
     px = Number.isFinite(q) ? MIN_SEP_PX / Math.max(q, 0.05) : 400 / span;
     px = Math.min(60, Math.max(0.02, px));
+    if (Number.isFinite(q) && !o.squash) legible = Math.min(px, MIN_LEGIBLE_PX / Math.max(q, 0.05));
   }
   const collapsedMs = (p: number) => gaps.reduce((s, [a, b]) => s + Math.max(0, b - a - (2 * PAD_PX) / p), 0);
   const heightAt = (p: number) => (span - collapsedMs(p)) * p + gaps.length * breakPx;
@@ -103,7 +111,7 @@ export function buildScale(o: ScaleOptions): TimeScale {
     for (let k = 0; k < 8 && heightAt(px) > o.maxPlot; k++) {
       const fixed = gaps.length * breakPx + gaps.length * 2 * PAD_PX;
       const linMs = Math.max(1e-6, span - gaps.reduce((s, [a, b]) => s + (b - a), 0));
-      px = Math.max(0.005, Math.min(px * 0.999, (o.maxPlot - fixed) / linMs));
+      px = Math.max(legible, Math.min(px * 0.999, (o.maxPlot - fixed) / linMs));
     }
     const minPlot = o.minPlot ?? 0;
     if (heightAt(px) < minPlot) px = Math.min(60, px * (minPlot / Math.max(1, heightAt(px))));

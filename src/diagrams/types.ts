@@ -38,7 +38,10 @@ export interface DiagramOptions {
   compress?: boolean | number;
   /** Fixed density in px per ms (default: automatic). */
   pxPerMs?: number;
-  /** Largest height of the whole picture in px (default 1500). */
+  /**
+   * Largest height of the whole picture in px. Unset, the picture aims for 1500 px but grows
+   * rather than squash a busy run's events together; set, it is a hard limit.
+   */
   maxHeight?: number;
   /** Smallest height of the plot area in px (default 0). */
   minHeight?: number;

@@ -92,23 +92,40 @@ export function recordRun(run: HasTrace): void {
   current.source = run;
 }
 
+/** What a {@link LabFailure} points at, so the run's picture can highlight and zoom to it. */
+export interface Involved {
+  nodes?: readonly string[];
+  messages?: readonly number[];
+  /** The stretch of virtual time to look at, in ms: one moment, or from and to. */
+  at?: number | readonly [number, number];
+}
+
 /**
- * A failure a learner should read: what went wrong in plain words, and which nodes and
- * messages were involved. The seed and how to replay it are added by {@link seededTest}.
+ * A failure a learner should read: what went wrong in plain words, and which nodes,
+ * messages and moments were involved. The seed and how to replay it are added by
+ * {@link seededTest}; "Show run" zooms to `at` and highlights the nodes and messages.
+ * @example
+ * throw new LabFailure(`n4 counted a vote n1 gave in term 2`, { nodes: ['n4', 'n1'], at: [456, 860.1] });
  */
 export class LabFailure extends Error {
   readonly nodes: readonly string[];
   readonly messages: readonly number[];
-  constructor(message: string, involved: { nodes?: readonly string[]; messages?: readonly number[] } = {}) {
+  readonly at: readonly [number, number] | undefined;
+  constructor(message: string, involved: Involved = {}) {
     const parts = [message];
+    const at = involved.at === undefined ? undefined : typeof involved.at === 'number' ? ([involved.at, involved.at] as const) : involved.at;
     if (involved.nodes?.length) parts.push(`Nodes involved: ${involved.nodes.join(', ')}.`);
     if (involved.messages?.length) parts.push(`Messages involved: ${involved.messages.map((m) => `#${m}`).join(', ')}.`);
+    if (at) parts.push(at[0] === at[1] ? `Look around ${fmt(at[0])} ms.` : `Look between ${fmt(at[0])} ms and ${fmt(at[1])} ms.`);
     super(parts.join('\n'));
     this.name = 'LabFailure';
     this.nodes = involved.nodes ?? [];
     this.messages = involved.messages ?? [];
+    this.at = at;
   }
 }
+
+const fmt = (ms: number): string => String(Math.round(ms * 10) / 10);
 
 function replayHint(seed: number): string {
   const lab = env().FAULTLINES_LAB;

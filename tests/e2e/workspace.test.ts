@@ -116,6 +116,31 @@ describeInBrowser('lab workspace', () => {
     await close();
   }, 60_000);
 
+  test('Raft: a replayed seed opens on the failing run, whose failure names the term, the nodes and the votes', async () => {
+    const { page, errors, close } = await openPage(browser(), '/chapters/consensus-leader-election/', { localStorage: {} });
+    await page.click('[data-lab="raft-election"] [data-lab-open]');
+    await page.waitForSelector('[data-workspace] .xterm', { timeout: 20_000 });
+    await replaceEditorText(page, readFileSync('labs/raft-election/variants/counts-stale-votes/election.ts', 'utf8'));
+    const out = await typeInTerminal(page, 'npm test -- --seed 2', /Tests\s+\d+ failed/);
+    expect(out).toContain('n4 became leader of term 3');
+    await page.click('[data-workspace] button:has-text("Show run")');
+    await page.waitForSelector('dialog.ws-runview svg');
+    // Every test of seed 2 recorded its run; the one that failed comes first and is shown.
+    const shown = await page.$eval('dialog.ws-runview select', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent);
+    expect(shown).toMatch(/^Failed: a node whose replies arrive after its election is over/);
+    const why = await page.textContent('dialog.ws-runview .ws-runview-why');
+    expect(why).toMatch(/n4 became leader of term 3 .* counting a vote from n1, but n1 never voted for n4 in term 3/);
+    expect(why).toMatch(/votes granted in term 3: /);
+    // The picture zooms to the late vote (given at 456 ms, counted at 860.1 ms), not all 3 s.
+    const span = await page.$eval('dialog.ws-runview svg.rd', (svg) => [Number(svg.getAttribute('data-from')), Number(svg.getAttribute('data-to'))]);
+    expect(span[0]).toBeLessThan(456);
+    expect(span[1]).toBeGreaterThan(860.1);
+    expect(span[1]! - span[0]!).toBeLessThan(600);
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+    await close();
+  }, 90_000);
+
   test('unreadable saved work is set aside with a notice, the starter loads, and nothing breaks', async () => {
     const { page, errors, close } = await openPage(browser(), CHAPTER, {
       localStorage: { 'faultlines:lab:lamport-clocks:v1': '{"files": {"lamport.ts": trunc' },

@@ -169,6 +169,15 @@ function votesInTerm(sim: Sim, term: number): string {
   return lines.join('; ');
 }
 
+/** The id of the reply that carried `vote`, so the picture can pick it out. */
+function lateVote(sim: Sim, voter: NodeId, candidate: NodeId, vote: Vote | undefined): number[] {
+  if (!vote) return [];
+  const sent = sim.trace.events.find(
+    (e) => e.type === 'send' && e.from === voter && e.to === candidate && e.t === vote.t && (e.msg as RaftMsg).type === 'vote',
+  );
+  return sent && sent.type === 'send' ? [sent.id] : [];
+}
+
 /**
  * Every leader must hold a real majority: each vote it counted was given to it, in the
  * term it leads. Checked from the trace, where voters log every vote they grant.
@@ -188,11 +197,14 @@ function checkMandates(sim: Sim, onlyTerm?: number): void {
           `${earlier ? `: its vote for ${won.node} was for term ${earlier.term}, given at ${earlier.t.toFixed(1)} ms, and arrived late` : ''}. ` +
           `A vote is a promise for one term only; in term ${term} ${voter} is free to vote for someone else, and two leaders can follow. ` +
           `Count a reply only if its term is your currentTerm.\nIn term ${term}: ${votesInTerm(sim, term)}.`,
-        { nodes: [won.node, voter] },
+        { nodes: [won.node, voter], messages: lateVote(sim, voter, won.node, earlier), at: [earlier?.t ?? won.t, won.t] },
       );
     }
   }
 }
+
+/** When the votes of `term` were given, to draw them with the two leaders. */
+const votes = (sim: Sim, term: number) => votesGiven(sim).filter((v) => v.term === term).map((v) => v.t);
 
 /** Fails as soon as two nodes are leader in the same term, probing every millisecond. */
 function watch(sim: Sim) {
@@ -207,6 +219,8 @@ function watch(sim: Sim) {
     // The most specific explanation first: a leader that kept its role into a newer term,
     // or one that won with votes from another term, before the general rule.
     const winners = new Set(logsOf(sim, 'leader').filter((e) => termOf(e) === term).map((e) => e.node));
+    const seen = [...r.explanation.matchAll(/at (\d+(?:\.\d+)?) ms/g)].map((x) => Number(x[1]));
+    const inTerm = seen.length > 0 ? seen : [sim.now];
     const carried = pair.find((id) => !winners.has(id));
     if (carried) {
       const led = logsOf(sim, 'leader').filter((e) => e.node === carried && termOf(e) < term).at(-1);
@@ -214,11 +228,14 @@ function watch(sim: Sim) {
         `Two leaders in term ${term}: ${pair.join(' and ')}. ${carried} never won an election in term ${term}: ` +
           `${led ? `it won term ${termOf(led)} at ${led.t.toFixed(1)} ms, ` : ''}then moved to term ${term} when it saw a message of that term, and went on acting as leader. ` +
           `A leader that sees a higher term must step down to follower.\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`,
-        { nodes: pair },
+        { nodes: pair, at: [Math.min(...inTerm), Math.max(...inTerm)] },
       );
     }
     checkMandates(sim, term);
-    throw new LabFailure(`${r.explanation}\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`, { nodes: pair });
+    throw new LabFailure(`${r.explanation}\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`, {
+      nodes: pair,
+      at: [Math.min(...inTerm, ...votes(sim, term)), Math.max(...inTerm)],
+    });
   };
 }
 
@@ -259,7 +276,7 @@ describe('a cluster of five on a calm network', () => {
         `${leader.id} was leader of term ${leader.term} at 1000 ms, with no faults and a heartbeat every 50 ms, yet by 3000 ms ` +
           `${later.length > 0 ? `${later[0]!.node} was elected again (term ${(later[0]!.data as { term: number }).term}) at ${later[0]!.t.toFixed(1)} ms` : `the leaders are ${now.map((l) => `${l.id} (term ${l.term})`).join(', ') || 'none'}`}. ` +
           `Without faults, nobody should start an election while the leader's heartbeats arrive. ${describeNodes(sim)}.`,
-        { nodes: [leader.id] },
+        { nodes: [leader.id], at: later.length > 0 ? [later[0]!.t - 50, later[0]!.t] : [1000, 3000] },
       );
     }
   });
@@ -278,7 +295,7 @@ describe('a cluster of five on a calm network', () => {
     if (!next) {
       throw new LabFailure(
         `${old.id}, leader of term ${old.term}, crashed at ${crashedAt.toFixed(0)} ms, and 1000 ms later the other four still have no leader. ${describeNodes(sim)}.`,
-        { nodes: [old.id] },
+        { nodes: [old.id], at: [crashedAt, crashedAt + 1000] },
       );
     }
     expect(next.term, `the new leader ${next.id} must be in a newer term than the crashed ${old.id} (term ${old.term})`).toBeGreaterThan(old.term);
@@ -310,7 +327,7 @@ describe('a cluster of five on a calm network', () => {
       throw new LabFailure(
         `${old.id} led term ${old.term} until it was cut off. ${next.id} was then elected for term ${next.term}. The network healed at ${healedAt.toFixed(0)} ms and ${old.id} has since heard from the others, ` +
           `yet 300 ms later it still acts as leader (now in term ${oldNode.currentTerm}). A leader that sees a higher term in any message must step down to follower. ${describeNodes(sim)}.`,
-        { nodes: [old.id, next.id] },
+        { nodes: [old.id, next.id], at: [healedAt, healedAt + 300] },
       );
     }
   });
@@ -327,7 +344,7 @@ describe('a cluster of five on a calm network', () => {
       throw new LabFailure(
         `The cluster was split into n1,n2 | n3,n4 | n5, so no side can reach 3 of 5 nodes, yet ${w.node} became leader of term ${(w.data as { term: number }).term} at ${w.t.toFixed(1)} ms, counting votes from ${votes.join(', ')}. ` +
           `A leader needs votes from more than half of ALL nodes, each voter counted once (the network duplicates messages).`,
-        { nodes: [w.node] },
+        { nodes: [w.node], at: w.t },
       );
     }
   });
@@ -368,6 +385,7 @@ describe('a cluster of five under loss, duplication, reordering, partitions and 
     const down = new Set<NodeId>();
     const problems: string[] = [];
     const involved = new Set<NodeId>();
+    const moments: number[] = [];
     const churn = (): void => {
       if (down.size < 2) {
         const id = sim.nodes[Math.floor(r.float() * sim.nodes.length)]!;
@@ -382,6 +400,7 @@ describe('a cluster of five under loss, duplication, reordering, partitions and 
             const after = sim.node<RaftNode>(id)!;
             if (after.currentTerm < before.term || (after.currentTerm === before.term && before.votedFor !== null && after.votedFor !== before.votedFor)) {
               involved.add(id);
+              moments.push(before.at, sim.now);
               problems.push(
                 `${id} crashed at ${before.at.toFixed(1)} ms in term ${before.term} having voted for ${before.votedFor}, and restarted at ${sim.now.toFixed(1)} ms in term ${after.currentTerm} having voted for ${after.votedFor ?? 'nobody'}`,
               );
@@ -397,7 +416,7 @@ describe('a cluster of five under loss, duplication, reordering, partitions and 
       throw new LabFailure(
         `A restarted node forgot what it had promised: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}. ` +
           `Only what persist() saved survives a crash: after changing currentTerm or votedFor, call persist() before the reply leaves, or the node may vote twice in one term.`,
-        { nodes: [...involved] },
+        { nodes: [...involved], at: [moments[0]!, moments[1]!] },
       );
     }
     check();

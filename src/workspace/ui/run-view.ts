@@ -10,18 +10,33 @@ export interface RecordedRun {
   /** From the failure message (LabFailure's "Nodes involved" / "Messages involved"). */
   nodes?: string[];
   messages?: number[];
+  /** The time window the failure points at (LabFailure's "Look between ... ms"). */
+  at?: [number, number];
   message?: string;
 }
 
-/** Reads the nodes and messages a LabFailure names, so the diagram can highlight them. */
-export function involvedIn(message: string): { nodes: string[]; messages: number[] } {
+/** Reads the nodes, messages and moments a LabFailure names, so the diagram can highlight and zoom. */
+export function involvedIn(message: string): { nodes: string[]; messages: number[]; at?: [number, number] } {
   const nodes = /Nodes involved: ([^.\n]+)\./.exec(message)?.[1]?.split(/,\s*/) ?? [];
   const messages = (/Messages involved: ([^.\n]+)\./.exec(message)?.[1] ?? '').match(/\d+/g)?.map(Number) ?? [];
-  return { nodes, messages };
+  const between = /Look between (\d+(?:\.\d+)?) ms and (\d+(?:\.\d+)?) ms\./.exec(message);
+  const around = /Look around (\d+(?:\.\d+)?) ms\./.exec(message);
+  const at: [number, number] | undefined = between ? [Number(between[1]), Number(between[2])] : around ? [Number(around[1]), Number(around[1])] : undefined;
+  return at ? { nodes, messages, at } : { nodes, messages };
 }
 
-export async function openRunView(host: HTMLElement, runs: RecordedRun[]): Promise<void> {
-  if (!runs.length) return;
+/** The window to draw: the moments the failure names, with some context either side. */
+function windowFor(run: RecordedRun): { from: number; to: number } | undefined {
+  if (!run.failed || !run.at) return undefined;
+  const [a, b] = run.at;
+  const pad = Math.max(20, (b - a) * 0.1);
+  return { from: Math.max(0, a - pad), to: b + pad };
+}
+
+export async function openRunView(host: HTMLElement, recorded: RecordedRun[]): Promise<void> {
+  if (!recorded.length) return;
+  // A replayed seed records every test's run; the failing ones are what the learner came for.
+  const runs = [...recorded.filter((r) => r.failed), ...recorded.filter((r) => !r.failed)];
   const { renderRunForLearner } = await import('../../diagrams/index.ts');
   const dialog = el('dialog', { class: 'ws-dialog ws-runview', 'aria-label': 'The run as a diagram' }) as HTMLDialogElement;
   const close = el('button', { type: 'button', class: 'button' }, ['Close']);
@@ -34,7 +49,8 @@ export async function openRunView(host: HTMLElement, runs: RecordedRun[]): Promi
     const run = runs[Number(picker.value)]!;
     // Highlight the messages the failure names; failing that, its nodes.
     const failure = !run.failed ? undefined : run.messages?.length ? { messages: run.messages } : run.nodes?.length ? { nodes: run.nodes } : undefined;
-    const out = renderRunForLearner(run.trace, { testName: run.test, seed: run.seed, ...(failure ? { failure } : {}) });
+    const window = windowFor(run);
+    const out = renderRunForLearner(run.trace, { testName: run.test, seed: run.seed, ...(failure ? { failure } : {}), ...(window ? { options: window } : {}) });
     figure.innerHTML = out.svg;
     const words = run.message?.split('\n\nSeed')[0] ?? out.explanation;
     if (words) figure.prepend(el('p', { class: 'ws-runview-why' }, [words]));
