@@ -23,11 +23,14 @@ const labs: { name: string; files: Record<string, string> }[] = [
   { name: 'fixture counter', files: await readLab('tests/fixtures/runtime/counter') },
   { name: 'fixture modules', files: await readLab('tests/fixtures/runtime/modules') },
 ];
-if (existsSync('src/labs/lab-folder.ts') && existsSync('labs/lamport-clocks')) {
-  const { loadLab } = await import('../../src/labs/lab-folder.ts');
+if (existsSync('src/labs/lab-folder.ts')) {
+  const { listLabIds, loadLab } = await import('../../src/labs/lab-folder.ts');
   const { assembleLab } = await import('../../src/labs/assemble.ts');
-  const lab = loadLab('lamport-clocks');
-  labs.push({ name: 'lamport-clocks solution', files: assembleLab({ files: lab.meta.files, support: lab.support, tests: lab.tests }, lab.solution) });
+  // Every real lab's reference solution: what a learner's "npm test" costs in the page.
+  for (const id of listLabIds()) {
+    const lab = loadLab(id);
+    labs.push({ name: `${id} solution`, files: assembleLab({ files: lab.meta.files, support: lab.support, tests: lab.tests }, lab.solution) });
+  }
 }
 
 const executablePath = findChromium();
