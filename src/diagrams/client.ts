@@ -8,6 +8,7 @@
 import type { Trace } from '../sim/trace.ts';
 import { buildCausality, causalCone } from './causality.ts';
 import { describeEvent, storyEvents } from './describe.ts';
+import { NARROW_BELOW, NARROW_FIT } from './layout.ts';
 import { renderDiagram } from './svg.ts';
 import type { DiagramOptions } from './types.ts';
 
@@ -39,6 +40,14 @@ function enhance(fig: HTMLElement): void {
   const state = { from: full.from, to: full.to, current: -1, cone: false };
   let story: number[] = [];
   let dirty = false;
+  // The phone layout below NARROW_BELOW px, as the static SVGs do by a container query.
+  const isNarrow = () => scroll.clientWidth > 0 && scroll.clientWidth < NARROW_BELOW;
+  let narrow = isNarrow();
+  new ResizeObserver(() => {
+    if (isNarrow() === narrow) return;
+    narrow = !narrow;
+    schedule();
+  }).observe(scroll);
 
   const visibleNodes = () => lanes.filter((l) => l.checked).map((l) => l.dataset.lane!);
   const recomputeStory = () => {
@@ -60,6 +69,7 @@ function enhance(fig: HTMLElement): void {
       minHeight: Math.max(0, data.height - 150),
       maxHeight: Math.max(data.height, 400),
     };
+    if (narrow) opts.fitWidth = NARROW_FIT;
     if (state.current >= 0) {
       opts.current = state.current;
       if (state.cone) {
@@ -67,7 +77,10 @@ function enhance(fig: HTMLElement): void {
         opts.cone = { focus: state.current, past: c.past, future: c.future };
       }
     }
-    scroll!.innerHTML = renderDiagram(trace, opts).svg;
+    const drawn = renderDiagram(trace, opts);
+    scroll!.innerHTML = drawn.svg;
+    // The SVG's CSS size limits follow the layout actually drawn.
+    fig.style.setProperty('--rd-w', `${drawn.width}px`);
     if (focusedMsg) scroll!.querySelector<SVGElement>(`[data-msg="${focusedMsg}"][tabindex]`)?.focus();
     const zoomed = state.to - state.from < full.to - full.from - 1e-9;
     setDisabled('zoom-out', !zoomed);

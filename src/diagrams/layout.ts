@@ -144,6 +144,8 @@ export interface RunLayout {
   width: number;
   height: number;
   gutter: number;
+  /** Laid out to fit a narrow width (`fitWidth`). */
+  compact: boolean;
   laneWidth: number;
   plotTop: number;
   plotBottom: number;
@@ -175,6 +177,18 @@ export interface RunLayout {
 }
 
 const GUTTER = 60;
+/**
+ * Run diagrams on a page come in two layouts: the usual one, and one that fits a phone
+ * (`fitWidth: NARROW_FIT`), shown when the figure is narrower than NARROW_BELOW px, where the
+ * usual one (never shrunk below 0.8x, to stay legible) would have to scroll sideways.
+ * RunDiagram.astro's container query repeats NARROW_BELOW.
+ */
+export const NARROW_FIT = 360;
+export const NARROW_BELOW = 520;
+/** With `fitWidth`: a narrower time axis, lanes no narrower than this, a last-lane margin up to this. */
+const COMPACT_GUTTER = 52;
+const COMPACT_MIN_LANE = 44;
+const COMPACT_MAX_PAD = 100;
 const HEADER = 44;
 const HEADER_CLOCK = 56;
 const CHAR_W = 6.6; // 11 px monospace
@@ -283,12 +297,63 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
   for (const n of trace.nodes) if (!filter || filter.has(n)) laneIds.push({ id: n, kind: 'node' });
   const laneIdx = new Map(laneIds.map((l, i) => [l.id, i] as const));
   const n = Math.max(1, laneIds.length);
-  const laneWidth = opts.laneWidth ?? Math.min(140, Math.max(104, Math.floor((640 - GUTTER - 8) / n)));
-  const width = Math.round(GUTTER + n * laneWidth + 8);
-  const xOf = (id: string) => GUTTER + (laneIdx.get(id)! + 0.5) * laneWidth;
   const visible = (id: string | undefined) => id !== undefined && laneIdx.has(id);
   const inWin = (t: number) => t >= from && t <= to;
   const annotate = opts.annotate ?? defaultAnnotate;
+  const compact = opts.fitWidth !== undefined;
+  const gutter = compact ? COMPACT_GUTTER : GUTTER;
+  const firstLane = laneIds[0];
+  const lastLane = laneIds[laneIds.length - 1]?.id;
+  let laneWidth: number;
+  let leftPad: number;
+  let rightPad: number;
+  if (opts.fitWidth !== undefined) {
+    // A phone cannot scroll a space-time diagram sideways usefully (both ends of an arrow
+    // must be in view), so the lanes share the width, and the labels that hang off the outer
+    // lanes (a watcher's verdicts on the right, a client's operations on the left) get
+    // margins of their own instead of widening every lane.
+    let right = 0;
+    for (let i = 0; i < ev.length; i++) {
+      const e = ev[i]!;
+      const lane = e.type === 'log' ? e.node : e.type === 'send' ? e.from : e.type === 'deliver' ? e.to : undefined;
+      if (lane === undefined || lane !== lastLane || !inWin(e.t)) continue;
+      right = Math.max(right, annotate(e, i)?.length ?? 0);
+    }
+    let left = 0;
+    if (firstLane?.kind === 'client') {
+      for (const op of pairOps(trace)) if (op.client === firstLane.id) left = Math.max(left, opStartLabel(op).length, opEndLabel(op).length);
+    }
+    const room = opts.fitWidth - gutter - 8;
+    const wantLeft = left ? Math.min(left * CHAR_W + 12, COMPACT_MAX_PAD) : 0;
+    const wantRight = right ? Math.min(right * CHAR_W + 12, COMPACT_MAX_PAD) : 0;
+    laneWidth = room / n;
+    for (let k = 0; k < 3 && n > 1; k++) {
+      laneWidth = (room - Math.max(laneWidth / 2, wantLeft) - Math.max(laneWidth / 2, wantRight)) / (n - 1);
+    }
+    laneWidth = Math.max(COMPACT_MIN_LANE, Math.floor(laneWidth));
+    leftPad = Math.max(laneWidth / 2, wantLeft);
+    rightPad = Math.max(laneWidth / 2, wantRight);
+  } else {
+    laneWidth = opts.laneWidth ?? Math.min(140, Math.max(104, Math.floor((640 - GUTTER - 8) / n)));
+    leftPad = laneWidth / 2;
+    rightPad = laneWidth / 2;
+  }
+  const width = Math.round(gutter + leftPad + (n - 1) * laneWidth + rightPad + 8);
+  const xOf = (id: string) => gutter + leftPad + laneIdx.get(id)! * laneWidth;
+  const midX = gutter + leftPad + ((n - 1) * laneWidth) / 2;
+  /** Room for a label beside an event on this lane, in px. */
+  const labelRoom = (lane: string): number => {
+    if (!compact) return laneWidth / 2 - 4;
+    if (lane === lastLane) return rightPad - 10;
+    // A client lane's bar labels hang to its left, into this lane's right half.
+    return laneIds[laneIdx.get(lane)! + 1]?.kind === 'client' ? laneWidth / 2 - 4 : laneWidth - 8;
+  };
+  /** Room for a client operation's labels, which hang to the left of its bar. */
+  const barRoom = (lane: string): number => {
+    if (!compact) return laneWidth / 2 - 8;
+    // Clients come first, so the lane to the left is another client's, with nothing on its right.
+    return lane === firstLane?.id ? leftPad - 12 : laneWidth - 18;
+  };
   const timers = opts.timers === true;
 
   const hl = opts.highlight;
@@ -560,11 +625,11 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
       } else if (fromV) {
         kind = 'out';
         x1 = xf;
-        x2 = xf + (xf < GUTTER + laneWidth * n * 0.5 ? 1 : -1) * laneWidth * 0.42;
+        x2 = xf + (xf < midX ? 1 : -1) * laneWidth * 0.42;
       } else {
         kind = 'in';
         x2 = xt;
-        x1 = xt + (xt < GUTTER + laneWidth * n * 0.5 ? 1 : -1) * laneWidth * 0.42;
+        x1 = xt + (xt < midX ? 1 : -1) * laneWidth * 0.42;
       }
       const cut1 = t1 < from;
       const cut2 = t2 > to || !o;
@@ -674,7 +739,7 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
       let done = false;
       for (const dy of [4, -9, 17]) {
         for (const x0 of xs) {
-          const x = Math.max(GUTTER + 2, Math.min(width - w - 2, x0));
+          const x = Math.max(gutter + 2, Math.min(width - w - 2, x0));
           const box = { x0: x, x1: x + w, y0: a.y2 + dy - 10, y1: a.y2 + dy + 2 };
           if (!overlaps(box)) {
             placed.push(box);
@@ -727,7 +792,7 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
           addDot({ ev: i, lane, x: r1(x), y: r1(y), kind: 'local', title: eventTitle(e, text), hl: hlEvents.has(i) || hlNodes.has(lane), current: current === i, ...optCone(coneOf(i)) });
           legend.add('local');
         }
-        addLabel(lane, { ev: i, x: r1(x + 8), y: r1(y + 4), text: fit(text, laneWidth / 2 - 4), hl: hlEvents.has(i), ...optCone(coneOf(i)) });
+        addLabel(lane, { ev: i, x: r1(x + 8), y: r1(y + 4), text: fit(text, labelRoom(lane)), hl: hlEvents.has(i), ...optCone(coneOf(i)) });
         break;
       }
       case 'timer-fire':
@@ -746,7 +811,7 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
         if (e.type === 'timeout' && trace.clients.includes(e.node)) break;
         const text = e.type === 'crash' ? 'crash' : e.type === 'restart' ? 'restart' : e.type === 'timeout' ? 'timeout' : e.type === 'error' ? 'error!' : clockNote(e.skewMs, e.drift);
         if (e.type === 'crash') legend.add('crash');
-        marks.push({ kind: e.type, ev: i, lane: e.node, x: r1(xOf(e.node)), y: Y(e.t), text: fit(text, laneWidth / 2 - 12), title: eventTitle(e, undefined), hl: hlEvents.has(i) || hlNodes.has(e.node), current: current === i, ...optCone(coneOf(i)) });
+        marks.push({ kind: e.type, ev: i, lane: e.node, x: r1(xOf(e.node)), y: Y(e.t), text: fit(text, labelRoom(e.node) - 8), title: eventTitle(e, undefined), hl: hlEvents.has(i) || hlNodes.has(e.node), current: current === i, ...optCone(coneOf(i)) });
         break;
       }
       case 'invoke': {
@@ -764,8 +829,8 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
           y0,
           y1,
           open: openEnd,
-          startLabel: fit(opStartLabel(op), laneWidth / 2 - 8),
-          endLabel: fit(opEndLabel(op), laneWidth / 2 - 8),
+          startLabel: fit(opStartLabel(op), barRoom(op.client)),
+          endLabel: fit(opEndLabel(op), barRoom(op.client)),
           title: describeOp(op),
           hl: (op.opId !== undefined && hlOps.has(op.opId)) || hlEvents.has(op.invoke) || (op.complete >= 0 && hlEvents.has(op.complete)) || hlNodes.has(op.client),
           current: current === op.invoke || current === op.complete,
@@ -843,7 +908,8 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
   return {
     width,
     height,
-    gutter: GUTTER,
+    gutter,
+    compact,
     laneWidth,
     plotTop,
     plotBottom,

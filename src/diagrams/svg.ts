@@ -208,7 +208,9 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
         z1 += `L${x + 6} ${k % 2 ? y1 : y1 - 3}`;
       }
       out.push(`<rect x="${x0}" y="${r1(y0 - 1)}" width="${r1(W - 6 - x0)}" height="${r1(Math.max(1, y1 - y0 - 1))}"/><path d="${z0}"/><path d="${z1}"/>`);
-      out.push(`<text x="${L.gutter - 8}" y="${r1((b.y0 + b.y1) / 2 + 3.5)}">+${esc(fmtMs(b.ms).replace(' ms', ''))} ms</text>`);
+      // A narrow time axis has no room for decimals.
+      const ms = L.compact && b.ms >= 10 && b.ms < 10_000 ? String(Math.round(b.ms)) : fmtMs(b.ms).replace(' ms', '');
+      out.push(`<text x="${L.gutter - 8}" y="${r1((b.y0 + b.y1) / 2 + 3.5)}">+${esc(ms)} ms</text>`);
     }
     out.push('</g>');
   }
@@ -269,7 +271,9 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
     out.push('</g>');
   }
   out.push('</svg>');
-  return out.join('');
+  const svg = out.join('');
+  // Hover titles are a third of a busy diagram's bytes; only the picture's own title stays.
+  return opts.tooltips === false ? svg.replace(/<title>[^<]*<\/title>/g, '') : svg;
 }
 
 function regionTitle(kind: string, lane: string, label: string | undefined, t0: number, t1: number | undefined): string {

@@ -38,6 +38,8 @@ export interface DiagramOptions {
   compress?: boolean | number;
   /** Fixed density in px per ms (default: automatic). */
   pxPerMs?: number;
+  /** A hover title on every arrow and mark (default true). Off where nobody can hover: a phone. */
+  tooltips?: boolean;
   /**
    * Largest height of the whole picture in px. Unset, the picture aims for 1500 px but grows
    * rather than squash a busy run's events together; set, it is a hard limit.
@@ -47,6 +49,11 @@ export interface DiagramOptions {
   minHeight?: number;
   /** Width of one lane in px (default: fits about 640 px, between 104 and 170). */
   laneWidth?: number;
+  /**
+   * Lay the picture out to fit about this many px wide (a phone), instead of `laneWidth`:
+   * a narrower time axis, lanes sharing the width, and a margin for the last lane's labels.
+   */
+  fitWidth?: number;
   /** Draw timer firings as small ticks (default false). */
   timers?: boolean;
   /** Labels on message arrows: 'auto' (when there are few), 'all' or 'none'. */

@@ -64,6 +64,41 @@ describeInBrowser('chapter page', () => {
     await close();
   });
 
+  for (const c of chapters.filter((ch) => ch.body.includes('<Quiz'))) {
+    for (const width of [1280, 360]) {
+      test(`${c.id} (${width} px): the table of contents has the quiz and the interview questions, in page order, and the quiz link reaches its heading`, async () => {
+        const { page, errors, close } = await openPage(browser(), `/chapters/${c.id}/`, { width, height: 800 });
+        // The wide sidebar or, on a phone, the collapsed list above the text.
+        const toc = width >= 1100 ? page.locator('[data-toc]') : page.locator('details.toc-narrow');
+        if (width < 1100) await toc.locator('summary').click();
+        const entries = await toc.locator('a').evaluateAll((as) => as.map((a) => ({ text: a.textContent!.trim(), id: decodeURIComponent((a as HTMLAnchorElement).hash.slice(1)) })));
+        const texts = entries.map((e) => e.text);
+        expect(texts).toContain('Check yourself');
+        expect(texts).toContain('In the interview');
+        // Every target exists once, and the entries follow the page's order.
+        const inOrder = await page.evaluate((ids) => {
+          const els = ids.map((id) => document.querySelectorAll(`[id="${CSS.escape(id)}"]`));
+          if (els.some((l) => l.length !== 1)) return `missing or repeated: ${ids.filter((_, i) => els[i]!.length !== 1).join(', ')}`;
+          for (let i = 1; i < els.length; i++) {
+            if (!(els[i - 1]![0]!.compareDocumentPosition(els[i]![0]!) & Node.DOCUMENT_POSITION_FOLLOWING)) return `#${ids[i]} comes before #${ids[i - 1]}`;
+          }
+          return 'ok';
+        }, entries.map((e) => e.id));
+        expect(inOrder).toBe('ok');
+        const quiz = entries.find((e) => e.text === 'Check yourself')!;
+        expect(await page.locator(`[id="${quiz.id}"]`).evaluate((h) => h.tagName + ' in ' + h.closest('section')?.className)).toBe('H2 in quiz');
+        await toc.locator('a', { hasText: 'Check yourself' }).click();
+        await expect.poll(() => page.evaluate(() => decodeURIComponent(location.hash.slice(1)))).toBe(quiz.id);
+        // The heading is in view, below the sticky header, and the sidebar marks it as the current section.
+        await expect.poll(() => page.locator(`[id="${quiz.id}"]`).evaluate((h) => Math.round(h.getBoundingClientRect().top))).toBeGreaterThanOrEqual(40);
+        expect(await page.locator(`[id="${quiz.id}"]`).evaluate((h) => h.getBoundingClientRect().bottom < window.innerHeight / 2)).toBe(true);
+        if (width >= 1100) await expect.poll(() => page.locator('[data-toc] a[aria-current]').textContent()).toBe('Check yourself');
+        expect(errors).toEqual([]);
+        await close();
+      });
+    }
+  }
+
   test('the reading-progress bar follows the scroll position', async () => {
     const { page, close } = await openPage(browser(), `/chapters/${chapters[0]!.id}/`);
     const scale = () => page.locator('[data-reading-bar]').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);

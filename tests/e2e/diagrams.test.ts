@@ -1,7 +1,37 @@
 import { expect, test } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { chapterFacts } from '../support/content.ts';
 import { baseUrl, describeInBrowser, openPage, seriousViolations, useBrowser } from './helpers.ts';
 
 const CLOCKS = '/chapters/time-and-clocks/';
+const chaptersWithDiagrams = chapterFacts().filter((c) => c.body.includes('<RunDiagram'));
+
+/** How a figure's diagram sits in its frame and in the viewport, as the reader sees it. */
+function fitOf(fig: Locator) {
+  return fig.evaluate((f) => {
+    const scroll = f.querySelector<HTMLElement>('[data-scroll]')!;
+    const svgs = [...scroll.querySelectorAll<SVGSVGElement>('svg.rd')].filter((s) => s.getBoundingClientRect().width > 0);
+    const svg = svgs[0]!;
+    const frame = scroll.getBoundingClientRect();
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    // Every piece of text (lane names, labels, the time axis, the legend) inside the frame.
+    const outside = [...svg.querySelectorAll('text')]
+      .filter((t) => t.textContent!.trim() !== '')
+      .map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() }))
+      .filter(({ r }) => r.left < frame.left - 1 || r.right > frame.right + 1 || r.right > window.innerWidth)
+      .map(({ text, r }) => `"${text}" at ${Math.round(r.left)}–${Math.round(r.right)} px`);
+    const smallest = Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+    return {
+      visibleSvgs: svgs.length,
+      scrolls: scroll.scrollWidth > scroll.clientWidth + 1,
+      lanes: [...svg.querySelectorAll('.heads .lane-name')].length,
+      outside,
+      smallest,
+      // Labels cut short with an ellipsis: the layout ran out of room for them.
+      truncated: [...svg.querySelectorAll('text.lbl, .op text')].map((t) => t.textContent!).filter((t) => t.endsWith('…')),
+    };
+  });
+}
 
 describeInBrowser('run diagrams', () => {
   const browser = useBrowser();
@@ -14,7 +44,8 @@ describeInBrowser('run diagrams', () => {
     const n = await figs.count();
     expect(n).toBeGreaterThanOrEqual(2);
     for (let i = 0; i < n; i++) {
-      const svg = figs.nth(i).locator('svg.rd');
+      // Two layouts in the page (usual and phone), one shown.
+      const svg = figs.nth(i).locator('svg.rd:visible');
       expect(await svg.count()).toBe(1);
       expect(await svg.locator('g.msg').count()).toBeGreaterThan(5);
       const box = await svg.boundingBox();
@@ -69,24 +100,68 @@ describeInBrowser('run diagrams', () => {
     });
   }
 
-  test('the first chapter shows a run with a timeout on a phone, scrolling sideways rather than shrinking', async () => {
+  test('the first chapter shows a run with a timeout on a phone, laid out to fit the screen', async () => {
     const { page, close } = await openPage(browser(), '/chapters/what-makes-a-system-distributed/', { width: 360, height: 740 });
     expect(await page.locator('figure.run-diagram').count()).toBeGreaterThan(0);
     // The lost-reply run: a client operation that timed out, and messages the network lost.
-    const fig = page.locator('figure.run-diagram:has(g.op.info)').first();
-    expect(await fig.locator('g.op.info').count()).toBeGreaterThan(0);
-    expect(await fig.locator('g.msg.drop').count()).toBeGreaterThan(0);
-    const { scrollW, clientW, svgW, vbW } = await fig.locator('[data-scroll]').evaluate((el) => ({
-      scrollW: el.scrollWidth,
-      clientW: el.clientWidth,
-      svgW: el.querySelector('svg')!.getBoundingClientRect().width,
-      vbW: (el.querySelector('svg') as SVGSVGElement).viewBox.baseVal.width,
-    }));
-    // Never shrunk below 0.8x; wider than that, it scrolls inside its frame.
-    expect(svgW / vbW).toBeGreaterThanOrEqual(0.79);
-    if (vbW * 0.8 > clientW) expect(scrollW).toBeGreaterThan(clientW);
+    const fig = page.locator('figure.run-diagram:has(g.op.info:visible)').first();
+    expect(await fig.locator('g.op.info:visible').count()).toBeGreaterThan(0);
+    expect(await fig.locator('g.msg.drop:visible').count()).toBeGreaterThan(0);
+    const fit = await fitOf(fig);
+    expect(fit.visibleSvgs).toBe(1);
+    expect(fit.scrolls).toBe(false);
+    expect(fit.outside).toEqual([]);
+    // The operations' labels (add 10, ? timeout, ✓ → 20) are whole.
+    expect(fit.truncated).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await seriousViolations(page)).toEqual([]);
+    await close();
+  });
+
+  for (const chapter of chaptersWithDiagrams) {
+    test(`${chapter.id}: on a 360 px phone every diagram fits, every lane and label in view, text legible`, async () => {
+      const { page, errors, close } = await openPage(browser(), `/chapters/${chapter.id}/`, { width: 360, height: 740 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      const figs = page.locator('figure.run-diagram');
+      const n = await figs.count();
+      expect(n).toBeGreaterThan(0);
+      for (let i = 0; i < n; i++) {
+        const fig = figs.nth(i);
+        await fig.scrollIntoViewIfNeeded();
+        const id = await fig.getAttribute('id');
+        const fit = await fitOf(fig);
+        expect(fit.visibleSvgs, `${id}: one layout shown`).toBe(1);
+        expect(fit.lanes, `${id}: lanes`).toBeGreaterThan(1);
+        // No sideways scrolling: a watcher lane on the right (failure detection) or the fifth
+        // Raft node is on screen with the rest, and so are the labels beside it.
+        expect(fit.scrolls, `${id}: scrolls sideways`).toBe(false);
+        expect(fit.outside, `${id}: text outside the frame`).toEqual([]);
+        expect(fit.truncated, `${id}: labels cut short`).toEqual([]);
+        expect(fit.smallest, `${id}: smallest text, px`).toBeGreaterThanOrEqual(8.9);
+      }
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await close();
+    });
+  }
+
+  test('the usual layout on a laptop; the interactive diagram switches layouts when the window narrows and widens', async () => {
+    const { page, errors, close } = await openPage(browser(), CLOCKS, { width: 1280, height: 800 });
+    const widths = () =>
+      page.locator('figure.run-diagram svg.rd:visible').evaluateAll((svgs) => svgs.map((s) => (s as SVGSVGElement).viewBox.baseVal.width));
+    const wide = await widths();
+    expect(wide.length).toBeGreaterThan(1);
+    for (const w of wide) expect(w).toBeGreaterThan(420);
+    const fig = page.locator('figure[data-run-diagram="interactive"]');
+    const drawn = () => fig.locator('svg.rd').evaluate((s) => (s as SVGSVGElement).viewBox.baseVal.width);
+    const usual = await drawn();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expect.poll(drawn).toBeLessThanOrEqual(370);
+    for (const w of await widths()) expect(w).toBeLessThanOrEqual(370);
+    expect((await fitOf(fig)).scrolls).toBe(false);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(drawn).toBe(usual);
+    expect(errors).toEqual([]);
     await close();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { historyToOperations } from '../../../src/checkers/index.ts';
-import { layoutRun } from '../../../src/diagrams/layout.ts';
+import { layoutRun, NARROW_FIT } from '../../../src/diagrams/layout.ts';
+import { getScenario } from '../../../src/diagrams/scenarios/index.ts';
 import { renderDiagram } from '../../../src/diagrams/svg.ts';
 import type { Trace } from '../../../src/sim/index.ts';
 import { faultyGossip, workedExample } from './fixtures.ts';
@@ -166,5 +167,45 @@ describe('layout of a space-time diagram', () => {
     expect(r.layout.arrows.filter((a) => a.hl).every((a) => a.msg === 3)).toBe(true);
     expect(r.layout.arrows.some((a) => a.hl)).toBe(true);
     expect(r.layout.bars.filter((b) => b.hl).map((b) => b.op.opId)).toEqual([0]);
+  });
+
+  describe('fitted to a phone (fitWidth)', () => {
+    // A watcher with long labels on the right, five Raft nodes, clients with labelled operations.
+    for (const [name, seed] of [['heartbeat-timeout', 12], ['raft-clean-election', 1], ['lost-reply', 9]] as const) {
+      it(`${name}: every lane and every label within the width, nothing cut short`, async () => {
+        const sc = getScenario(name);
+        const trace = await sc.run(seed);
+        const opts = { ...sc.options, ...(sc.annotate ? { annotate: sc.annotate } : {}) };
+        const usual = layoutRun(trace, opts);
+        const L = layoutRun(trace, { ...opts, fitWidth: NARROW_FIT });
+        expect(L.compact).toBe(true);
+        expect(L.width).toBeLessThanOrEqual(NARROW_FIT + 10);
+        expect(L.width).toBeLessThan(usual.width);
+        expect(L.lanes.map((l) => l.id)).toEqual(usual.lanes.map((l) => l.id));
+        for (let i = 1; i < L.lanes.length; i++) expect(L.lanes[i]!.x - L.lanes[i - 1]!.x).toBeGreaterThanOrEqual(44);
+        // Labels beside events: whole, and inside the picture (11 px monospace, 6.6 px a character).
+        expect(L.labels.length).toBeGreaterThan(0);
+        for (const l of L.labels) {
+          expect(l.text, 'label cut short').not.toMatch(/…$/);
+          expect(l.x + l.text.length * 6.6, `"${l.text}"`).toBeLessThanOrEqual(L.width);
+        }
+        for (const b of L.bars) {
+          for (const t of [b.startLabel, b.endLabel]) {
+            expect(t, 'operation label cut short').not.toMatch(/…$/);
+            expect(b.x - 10 - t.length * 6.6, `"${t}"`).toBeGreaterThanOrEqual(L.gutter);
+          }
+        }
+        // The same time axis: only the horizontal layout (and the legend's rows) change.
+        expect(L.arrows.map((a) => [a.y1, a.y2])).toEqual(usual.arrows.map((a) => [a.y1, a.y2]));
+      });
+    }
+
+    it('leaves the usual layout as it was without fitWidth', async () => {
+      const { trace } = await faultyGossip();
+      const L = layoutRun(trace);
+      expect(L.compact).toBe(false);
+      expect(L.width).toBe(L.gutter + L.lanes.length * L.laneWidth + 8);
+      L.lanes.forEach((l, i) => expect(l.x).toBeCloseTo(L.gutter + (i + 0.5) * L.laneWidth, 1));
+    });
   });
 });

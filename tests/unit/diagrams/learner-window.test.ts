@@ -12,7 +12,10 @@ type Ping = { type: 'ping' };
 
 /** Every node pings every other every 40 ms, like heartbeats. */
 class Pinger implements SimNode<Ping> {
-  constructor(private readonly ctx: Ctx<Ping>) {}
+  private readonly ctx: Ctx<Ping>;
+  constructor(ctx: Ctx<Ping>) {
+    this.ctx = ctx;
+  }
   onStart(): void {
     this.ctx.setTimer(this.ctx.random() * 40, 'beat');
   }
