@@ -234,7 +234,7 @@ function checkDetection(run: Run, peer: string, crashAt: number, limit: number, 
         ? `n1 never suspected it: the run ended at ${ms(run.plan.end)}, ${ms(run.plan.end - crashAt)} after the crash.`
         : `n1 suspected it only at ${ms(caught)}, ${ms(took!)} after the crash.`) +
       ` The limit is ${ms(limit)}. For comparison: ${recentGaps(run, peer, crashAt)}.`,
-    { nodes: [MONITOR, peer], messages: last ? [last.id] : [] },
+    { nodes: [MONITOR, peer], messages: last ? [last.id] : [], at: [last?.t ?? crashAt, caught ?? Math.min(run.plan.end, crashAt + limit * 2)] },
   );
 }
 
@@ -298,7 +298,12 @@ describe('n1 monitoring four workers: steady, stalling, busy and crashing (27 s 
       throw new LabFailure(
         `n1 suspected live workers ${bad.length} times after the warm-up (at most ${FALSE_BUDGET} allowed):\n${lines.join('\n')}` +
           `${bad.length > 5 ? `\n  ... and ${bad.length - 5} more.` : ''}`,
-        { nodes: [MONITOR, ...peers], messages: bad.slice(0, 5).flatMap((v) => lastArrivalBefore(run, v.peer, v.t)?.id ?? []) },
+        {
+          nodes: [MONITOR, ...peers],
+          messages: bad.slice(0, 5).flatMap((v) => lastArrivalBefore(run, v.peer, v.t)?.id ?? []),
+          // The first false suspicion, from the heartbeat before it.
+          at: [lastArrivalBefore(run, bad[0]!.peer, bad[0]!.t)?.t ?? bad[0]!.t, bad[0]!.t],
+        },
       );
     },
   );
@@ -321,7 +326,7 @@ describe('n1 monitoring four workers: steady, stalling, busy and crashing (27 s 
             `but n1 still suspected ${peer} ${ms(TRUST_AGAIN_MS)} later` +
             `${trusted ? `; it trusted it again only at ${ms(trusted.t)}` : ', and never trusted it again'}. ` +
             `A detector must take a suspicion back when heartbeats return.`,
-          { nodes: [MONITOR, peer], messages: first ? [first.id] : [] },
+          { nodes: [MONITOR, peer], messages: first ? [first.id] : [], at: [back, trusted?.t ?? at] },
         );
       }
     },
