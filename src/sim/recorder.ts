@@ -33,17 +33,26 @@ export function reasonCode(r: DropReason): number {
   return r === 'loss' ? 0 : r === 'partition' ? 1 : r === 'crashed' ? 2 : 3;
 }
 
+/** Events per chunk. Fixed-size chunks: a long run never copies what it already recorded. */
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+class Chunk {
+  readonly code = new Uint8Array(CHUNK);
+  readonly t = new Float64Array(CHUNK);
+  readonly x = new Float64Array(CHUNK);
+  readonly a = new Int32Array(CHUNK);
+  readonly b = new Int32Array(CHUNK);
+  readonly c = new Int32Array(CHUNK);
+  readonly d = new Int32Array(CHUNK);
+  readonly ref: unknown[] = [];
+}
+
 export class TraceRecorder {
   n = 0;
-  private cap = 1024;
-  private code = new Uint8Array(1024);
-  private t = new Float64Array(1024);
-  private x = new Float64Array(1024);
-  private a = new Int32Array(1024);
-  private b = new Int32Array(1024);
-  private c = new Int32Array(1024);
-  private d = new Int32Array(1024);
-  private ref: unknown[] = [];
+  private readonly chunks: Chunk[] = [];
+  private cur: Chunk | undefined;
   private readonly names: readonly string[];
   private readonly mat: TraceEvent[] = [];
 
@@ -52,33 +61,23 @@ export class TraceRecorder {
     this.names = names;
   }
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    const g8 = (o: Uint8Array) => { const z = new Uint8Array(cap); z.set(o); return z; };
-    const g64 = (o: Float64Array) => { const z = new Float64Array(cap); z.set(o); return z; };
-    const g32 = (o: Int32Array) => { const z = new Int32Array(cap); z.set(o); return z; };
-    this.code = g8(this.code);
-    this.t = g64(this.t);
-    this.x = g64(this.x);
-    this.a = g32(this.a);
-    this.b = g32(this.b);
-    this.c = g32(this.c);
-    this.d = g32(this.d);
-    this.cap = cap;
-  }
-
   private rec(code: number, tUs: number, a: number, b: number, c: number, d: number, x: number, ref: unknown): void {
-    let i = this.n;
-    if (i === this.cap) this.grow();
-    this.code[i] = code;
-    this.t[i] = tUs;
-    this.a[i] = a;
-    this.b[i] = b;
-    this.c[i] = c;
-    this.d[i] = d;
-    this.x[i] = x;
-    this.ref.push(ref);
-    this.n = ++i;
+    const i = this.n & MASK;
+    let k = this.cur;
+    if (i === 0 || k === undefined) {
+      k = new Chunk();
+      this.chunks.push(k);
+      this.cur = k;
+    }
+    k.code[i] = code;
+    k.t[i] = tUs;
+    k.a[i] = a;
+    k.b[i] = b;
+    k.c[i] = c;
+    k.d[i] = d;
+    k.x[i] = x;
+    k.ref.push(ref);
+    this.n++;
   }
 
   /** Any event, stored as is. */
@@ -115,21 +114,23 @@ export class TraceRecorder {
   events(): TraceEvent[] {
     const out = this.mat;
     const names = this.names;
-    for (let i = out.length; i < this.n; i++) {
-      const t = this.t[i]! / 1000;
-      const a = this.a[i]!;
-      const from = names[this.b[i]!]!;
-      const to = names[this.c[i]!]!;
-      const d = this.d[i]!;
-      const ref = this.ref[i];
-      switch (this.code[i]) {
+    for (let n = out.length; n < this.n; n++) {
+      const k = this.chunks[n >> CHUNK_BITS]!;
+      const i = n & MASK;
+      const t = k.t[i]! / 1000;
+      const a = k.a[i]!;
+      const from = names[k.b[i]!]!;
+      const to = names[k.c[i]!]!;
+      const d = k.d[i]!;
+      const ref = k.ref[i];
+      switch (k.code[i]) {
         case C_OBJ:
           out.push(ref as TraceEvent);
           break;
         case C_SEND:
           if (d === 0) out.push({ t, type: 'send', id: a, from, to, msg: ref });
           else if (d === 1) out.push({ t, type: 'send', id: a, from, to, msg: ref, rpc: 'request' });
-          else out.push({ t, type: 'send', id: a, from, to, msg: ref, rpc: 'reply', re: this.x[i]! });
+          else out.push({ t, type: 'send', id: a, from, to, msg: ref, rpc: 'reply', re: k.x[i]! });
           break;
         case C_DELIVER: {
           const e: TraceEvent & { type: 'deliver' } = { t, type: 'deliver', id: a, from, to, msg: ref };
@@ -147,7 +148,7 @@ export class TraceRecorder {
           out.push({ t, type: 'duplicate', id: a, from, to });
           break;
         case C_TSET:
-          out.push({ t, type: 'timer-set', node: from, timer: a, name: ref as string, at: this.x[i]! / 1000 });
+          out.push({ t, type: 'timer-set', node: from, timer: a, name: ref as string, at: k.x[i]! / 1000 });
           break;
         case C_TFIRE:
           out.push({ t, type: 'timer-fire', node: from, timer: a, name: ref as string });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Simulation, latency } from 'faultlines';
+import { Simulation, cloneData, latency } from 'faultlines';
 import type { Ctx, LatencyDist, NodeId, SimNode, TraceEvent, TraceEventOf } from 'faultlines';
 
 type M = { type: 'm'; k: number; obj?: { x: number } };
@@ -250,5 +250,16 @@ describe('messages are data on a wire', () => {
     sim.addNode('a', (ctx) => ({ onStart: () => ctx.send('b', { type: 'bad', s: new Set([1]) }) }));
     sim.addNode('b', () => ({}));
     expect(() => sim.runSync({ until: 10 })).toThrow(/Set.*plain data/s);
+  });
+
+  it('a "__proto__" key parsed from JSON stays a plain key of the copy, and functions or bigints are refused', () => {
+    const parsed = JSON.parse('{"type":"m","__proto__":{"admin":true}}') as Record<string, unknown>;
+    const copy = cloneData(parsed, true, 'message');
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { admin?: boolean }).admin).toBeUndefined();
+    expect(Object.keys(copy)).toEqual(['type', '__proto__']);
+    expect(Object.isFrozen(copy)).toBe(true);
+    expect(() => cloneData({ f: () => 1 }, true, 'message')).toThrow(/message contains a function/);
+    expect(() => cloneData({ n: 1n }, true, 'message')).toThrow(/message contains a bigint/);
   });
 });

@@ -159,3 +159,30 @@ describe('building blocks', () => {
 });
 
 const pinnedFirst = [3650359444, 181086655, 2551911282];
+
+describe('long traces', () => {
+  /** A chatty run: well over 16,384 recorded events, the size of one recorder chunk. */
+  function chatty(readEvery?: number) {
+    const sim = new Simulation<GossipMsg>({ seed: 5, network: { latency: latency.uniform(1, 4), loss: 0.05, duplicate: 0.05 } });
+    sim.addNodes(['n1', 'n2', 'n3', 'n4'], (ctx) => new GossipNode(ctx, 1));
+    const seen: number[] = [];
+    for (let t = 0; t < 7000; t += readEvery ?? 7000) {
+      sim.runSync({ until: t + (readEvery ?? 7000) });
+      if (readEvery) seen.push(sim.trace.events.length);
+    }
+    return { sim, seen };
+  }
+
+  it('records every event across chunk boundaries, whether it is read during the run or only at the end', () => {
+    const once = chatty().sim;
+    const { sim: often, seen } = chatty(250);
+    const events = once.trace.events;
+    expect(events.length).toBeGreaterThan(3 * 16_384);
+    expect(events.filter((e) => e.type === 'send').length).toBe(once.stats.sent);
+    expect(events.filter((e) => e.type === 'deliver').length).toBe(once.stats.delivered);
+    for (let i = 1; i < events.length; i++) expect(events[i]!.t).toBeGreaterThanOrEqual(events[i - 1]!.t);
+    expect(seen.every((n, i) => i === 0 || n >= seen[i - 1]!)).toBe(true);
+    expect(traceHash(often.trace)).toBe(traceHash(once.trace));
+  });
+});
+
