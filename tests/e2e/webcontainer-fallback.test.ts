@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildLabDeps } from '../../scripts/webcontainer-deps.ts';
+import { buildLabDeps } from '../../src/cli/webcontainer-deps.ts';
 import { COEP, COOP } from '../../src/offline/isolation.ts';
 import { ARCHIVE_FILE, MANIFEST_FILE } from '../../src/runtimes/webcontainer/project.ts';
 import { baseUrl, describeInBrowser, openPage, useBrowser } from './helpers.ts';

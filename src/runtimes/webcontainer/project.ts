@@ -7,12 +7,12 @@
  * vitest.config.mjs         tests/**, one file at a time, the setup file below
  * .faultlines/reporter.mjs  streams RunEvents (container/reporter.ts, bundled)
  * .faultlines/setup.mjs     progress lines + traces (container/setup.ts, bundled)
- * .faultlines/realnet*.mjs  `npm run realnet` (scripts/realnet.ts, src/realnet/, bundled)
+ * .faultlines/realnet*.mjs  `npm run realnet` (src/cli/realnet.ts, src/realnet/, bundled)
  * node_modules/             vitest, vite, rolldown (wasm binding), fast-check, faultlines (the kit, bundled)
  * <the lab's files>         lamport.ts, cluster.ts, tests/lamport.test.ts ...
  * ```
  *
- * Everything but the lab's files comes in one archive built by scripts/webcontainer-deps.ts.
+ * Everything but the lab's files comes in one archive built by src/cli/webcontainer-deps.ts.
  * @module
  */
 import type { RunRequest } from '../runtime.ts';
@@ -23,7 +23,7 @@ export const ARCHIVE_DIR = 'webcontainer';
 export const ARCHIVE_FILE = 'lab-deps.tar.gz';
 export const MANIFEST_FILE = 'manifest.json';
 
-/** What scripts/webcontainer-deps.ts writes next to the archive. */
+/** What src/cli/webcontainer-deps.ts writes next to the archive. */
 export interface ArchiveManifest {
   archive: string;
   bytes: number;

@@ -14,7 +14,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'faultlines-labs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [`scripts/${script}.ts`, ...args], {
+  const r = spawnSync(process.execPath, [`src/cli/${script}.ts`, ...args], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
     timeout: 120_000,

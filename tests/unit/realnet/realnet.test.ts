@@ -95,7 +95,7 @@ it('the CLI takes commands on stdin and cleans up on quit', { timeout: 25_000 },
     'status',
     'quit',
   ].join('\n');
-  const child = spawn(process.execPath, ['scripts/realnet.ts', 'gossip', '--nodes', '2', '--dir', join(dir, 'cli')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/cli/realnet.ts', 'gossip', '--nodes', '2', '--dir', join(dir, 'cli')], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));

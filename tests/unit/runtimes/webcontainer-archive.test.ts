@@ -1,6 +1,6 @@
 /**
  * The prepared node_modules archive and the WebContainer runtime, checked in plain Node:
- * the archive is built (scripts/webcontainer-deps.ts), unpacked into a temp folder with the
+ * the archive is built (src/cli/webcontainer-deps.ts), unpacked into a temp folder with the
  * same code the page uses (prepare.ts, tar.ts), and the WebContainer runtime runs real
  * `vitest run` there through a Node stand-in for the container (node-container.ts).
  * rolldown runs on its WebAssembly binding (NAPI_RS_FORCE_WASI=error; the archive holds
@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLabDeps, type BuiltDeps } from '../../../scripts/webcontainer-deps.ts';
+import { buildLabDeps, type BuiltDeps } from '../../../src/cli/webcontainer-deps.ts';
 import { compareRuns, readLab, runInNode } from '../../../src/runtimes/parity.ts';
 import type { RunEvent, RunSummary } from '../../../src/runtimes/runtime.ts';
 import { createNodeContainer, type NodeContainer } from '../../../src/runtimes/webcontainer/node-container.ts';

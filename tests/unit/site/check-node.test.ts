@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { nodeVersionProblem as problem } from '../../../scripts/check-node.mjs';
+import { nodeVersionProblem as problem } from '../../../src/cli/check-node.mjs';
 
 test('Node 20 and 22.11 are refused with instructions naming the version and what to run', () => {
   for (const v of ['20.20.2', 'v22.11.0', '18.0.0']) {

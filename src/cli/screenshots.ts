@@ -5,8 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../tests/support/browser.ts';
-import { serveStatic } from '../tests/support/static-server.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../tests/support/browser.ts';
+import { serveStatic } from '../../tests/support/static-server.ts';
 
 const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/', '/chapters/what-makes-a-system-distributed/', '/search/?q=idempotent', '/missing/'];
 const executablePath = findChromium();

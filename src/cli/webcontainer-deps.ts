@@ -18,7 +18,7 @@
  *   for CSS, which lab tests never import.
  *
  * Usage: `npm run build:webcontainer` (after `npm run build`; writes into dist/), or
- * `npx node scripts/webcontainer-deps.ts --out <dir>`.
+ * `npx node src/cli/webcontainer-deps.ts --out <dir>`.
  * @module
  */
 import { execFileSync } from 'node:child_process';
@@ -27,10 +27,10 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { ARCHIVE_FILE, CONTAINER_ENV, MANIFEST_FILE, type ArchiveManifest } from '../src/runtimes/webcontainer/project.ts';
-import { writeTar, type TarEntry } from '../src/runtimes/webcontainer/tar.ts';
+import { ARCHIVE_FILE, CONTAINER_ENV, MANIFEST_FILE, type ArchiveManifest } from '../runtimes/webcontainer/project.ts';
+import { writeTar, type TarEntry } from '../runtimes/webcontainer/tar.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const NODE_MODULES = join(ROOT, 'node_modules');
 /** What lab tests import: `vitest`, `fast-check` (and `faultlines`, bundled below). */
 export const ROOT_PACKAGES = ['vitest', 'fast-check'];
@@ -164,7 +164,7 @@ export async function bundleProjectCode(): Promise<TarEntry[]> {
   for (const [path, text] of Object.entries(own)) entries.push({ path: `.faultlines/${path.replace(/\.js$/, '.mjs')}`, data: enc.encode(text) });
   // realnet, so `npm run realnet` works in the container's shell as in a terminal.
   const realnet = await bundle(
-    { realnet: join(ROOT, 'scripts/realnet.ts'), 'realnet-node': join(ROOT, 'src/realnet/node-process.ts') },
+    { realnet: join(ROOT, 'src/cli/realnet.ts'), 'realnet-node': join(ROOT, 'src/realnet/node-process.ts') },
     ['faultlines', 'faultlines/*', 'node:*'],
     false,
   );

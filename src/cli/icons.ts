@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../tests/support/browser.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../tests/support/browser.ts';
 
 const svg = readFileSync('public/favicon.svg', 'utf8');
 const fill = /<rect[^>]*fill="(#[0-9a-f]{3,6})"/i.exec(svg)?.[1] ?? '#b3400b';

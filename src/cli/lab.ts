@@ -15,11 +15,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { traceFromJSON, traceHash } from '../src/sim/index.ts';
-import { textTimeline } from '../src/diagrams/text-timeline.ts';
-import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../src/labs/lab-folder.ts';
-import { labEnv, runLabTests, vitestArgs } from '../src/labs/node-run.ts';
-import { ensureWorkspace, workspacePath } from '../src/labs/workspace.ts';
+import { traceFromJSON, traceHash } from '../sim/index.ts';
+import { textTimeline } from '../diagrams/text-timeline.ts';
+import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../labs/lab-folder.ts';
+import { labEnv, runLabTests, vitestArgs } from '../labs/node-run.ts';
+import { ensureWorkspace, workspacePath } from '../labs/workspace.ts';
 
 const USAGE = `Usage:
   npm run lab -- <lab id>            copy the starter to workspace/<id>/ once, then run its tests on every save

@@ -15,12 +15,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { assembleLab } from '../src/labs/assemble.ts';
-import { LabFormatError, loadLab, type LabFolder } from '../src/labs/lab-folder.ts';
-import { materialize, runLabTests } from '../src/labs/node-run.ts';
-import { typecheckLabFolder } from '../src/labs/typecheck.ts';
-import { MARKER, readMarker } from '../src/labs/workspace.ts';
-import { toJUnit, type SubmissionGrade } from '../src/labs/grade-report.ts';
+import { assembleLab } from '../labs/assemble.ts';
+import { LabFormatError, loadLab, type LabFolder } from '../labs/lab-folder.ts';
+import { materialize, runLabTests } from '../labs/node-run.ts';
+import { typecheckLabFolder } from '../labs/typecheck.ts';
+import { MARKER, readMarker } from '../labs/workspace.ts';
+import { toJUnit, type SubmissionGrade } from '../labs/grade-report.ts';
 
 const USAGE = 'Usage: npm run grade -- <submission folder, or a folder of them> [--lab <id>] [--out <dir>]';
 

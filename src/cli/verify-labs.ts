@@ -7,10 +7,10 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleLab, implementationLabel, type Implementation } from '../src/labs/assemble.ts';
-import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../src/labs/lab-folder.ts';
-import { materialize, runLabTests, type LabRunResult } from '../src/labs/node-run.ts';
-import { typecheckLabFolder } from '../src/labs/typecheck.ts';
+import { assembleLab, implementationLabel, type Implementation } from '../labs/assemble.ts';
+import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../labs/lab-folder.ts';
+import { materialize, runLabTests, type LabRunResult } from '../labs/node-run.ts';
+import { typecheckLabFolder } from '../labs/typecheck.ts';
 
 // Usage: verify-labs [--labs-dir DIR] [lab id ...]
 const args = process.argv.slice(2);

@@ -26,8 +26,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { startCluster, type Cluster } from '../src/realnet/cluster.ts';
-import type { Message } from '../src/sim/types.ts';
+import { startCluster, type Cluster } from '../realnet/cluster.ts';
+import type { Message } from '../sim/types.ts';
 
 /** Turns the program argument into what node-process.ts loads. */
 export function resolveProgram(arg: string, root = process.cwd()): string {

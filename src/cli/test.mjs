@@ -67,7 +67,7 @@ await layer('types (astro check)', async () => check(await run('astro', ['check'
 await layer('unit tests', () => vitestLayer('unit'));
 await layer('lab graders (solution passes, starter and variants fail)', async () => {
   const captured = { text: '' };
-  const code = await run('node', ['scripts/verify-labs.ts'], captured);
+  const code = await run('node', ['src/cli/verify-labs.ts'], captured);
   return countsFromClosingLine(code, captured.text);
 });
 const built = await layer('build (astro build + pagefind)', async () => check(await run('npm', ['run', '--silent', 'build'])));
