@@ -17,9 +17,11 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { traceFromJSON, traceHash } from '../sim/index.ts';
 import { textTimeline } from '../diagrams/text-timeline.ts';
+import { failureWindow, viewAround } from '../kit/lab-failure.ts';
+import { traceFileName } from '../kit/testing.ts';
 import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../labs/lab-folder.ts';
-import { labEnv, runLabTests, vitestArgs } from '../labs/node-run.ts';
-import { ensureWorkspace, workspacePath } from '../labs/workspace.ts';
+import { labEnv, runLabTests, vitestArgs, type LabTestResult } from '../labs/node-run.ts';
+import { ensureWorkspace, syncCourseFiles, workspacePath } from '../labs/workspace.ts';
 
 const USAGE = `Usage:
   npm run lab -- <lab id>            copy the starter to workspace/<id>/ once, then run its tests on every save
@@ -90,6 +92,8 @@ if (ensureWorkspace(lab, dir)) {
   console.log(`Created ${dir}/ from the starter. Edit ${lab.meta.files.map((f) => `${dir}/${f}`).join(', ')}.`);
 } else {
   console.log(`Using your work in ${dir}/ (never overwritten; delete the folder to start again).`);
+  const updated = syncCourseFiles(lab, dir);
+  if (updated.length) console.log(`Brought the lab's own files up to date with the course: ${updated.join(', ')}.`);
 }
 for (const f of lab.meta.files) {
   if (!existsSync(join(dir, f))) die(2, `${dir}/${f} is missing. Restore it, or delete ${dir}/ to start again from the starter.`);
@@ -115,12 +119,25 @@ if (seed === undefined && !once) {
     console.error(`\nThe lab's code could not be run:\n  ${result.errors.map((e) => e.split('\n').slice(0, 6).join('\n    ')).join('\n  ')}`);
     process.exit(3);
   }
-  if (seed !== undefined) printTimelines(traceDir, seed);
+  if (seed !== undefined) printTimelines(traceDir, seed, windowsOfFailures(result.tests, seed));
   const failed = result.tests.filter((t) => t.state === 'failed').length;
   process.exit(failed ? 1 : 0);
 }
 
-function printTimelines(traceDir: string, s: number): void {
+/** For each failing test's trace file: the moments its failure names, if it names any. */
+function windowsOfFailures(tests: LabTestResult[], s: number): Map<string, { from: number; to: number }> {
+  const out = new Map<string, { from: number; to: number }>();
+  for (const t of tests) {
+    if (t.state !== 'failed' || !t.message) continue;
+    const at = failureWindow(t.message);
+    // seededTest named it "<test> (seed N)" and saved its trace under "<test>".
+    const base = t.title.replace(/ \(seed -?\d+\)$/, '');
+    if (at) out.set(traceFileName(base, s, true), viewAround(at));
+  }
+  return out;
+}
+
+function printTimelines(traceDir: string, s: number, failureWindows: Map<string, { from: number; to: number }>): void {
   if (!existsSync(traceDir)) {
     console.log(`\nNo test recorded a run for seed ${s} (its tests may not use seeds).`);
     return;
@@ -144,11 +161,16 @@ function printTimelines(traceDir: string, s: number): void {
     const LIMIT = 400;
     // Timers are bookkeeping; the story is in messages, faults and what nodes logged.
     const story = { ...trace, events: trace.events.filter((e) => !e.type.startsWith('timer-')) };
-    const span = window.from !== undefined || window.to !== undefined ? `, ${window.from ?? 0} ms to ${window.to ?? 'the end'}` : '';
+    // The window asked for, or else the moments the failure itself points at.
+    const asked = window.from !== undefined || window.to !== undefined;
+    const shown = asked ? window : (failureWindows.get(run.file) ?? {});
+    const r1 = (x: number) => Math.round(x * 10) / 10;
+    const span = shown.from !== undefined || shown.to !== undefined ? `, ${r1(shown.from ?? 0)} ms to ${shown.to === undefined ? 'the end' : `${r1(shown.to)} ms`}` : '';
     console.log(`\n── Timeline of seed ${s}${run.failed ? ' (failed)' : ''}: ${run.name}${span} ──`);
     console.log(`   nodes: ${trace.nodes.join(', ')}; ${trace.events.length} events (timers not shown); trace file: ${join(traceDir, run.file)}`);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT, ...window }));
+    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT, ...shown }));
+    if (!asked && shown.from !== undefined) console.log(`   (the moments the failure names; --from 0 shows the run from the start)`);
   }
   if (notShown.length > 0) {
     console.log(`\n${notShown.length} run${notShown.length === 1 ? '' : 's'} of seed ${s} passed (add --all to see ${notShown.length === 1 ? 'its timeline' : 'their timelines'}): ${notShown.join('; ')}.`);

@@ -62,6 +62,11 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
 }
 
+/** @internal The file a run's trace is saved to: `<test>.seed-<n>[.failed].json`. */
+export function traceFileName(test: string, seed: number, failed: boolean): string {
+  return `${slug(test)}.seed-${seed}${failed ? '.failed' : ''}.json`;
+}
+
 /** The default sink in Node: $FAULTLINES_TRACE_DIR/<test>.seed-<n>[.failed].json. */
 const fileSink: TraceSink = ({ test: name, seed, trace, failed }) => {
   const dir = env().FAULTLINES_TRACE_DIR;
@@ -70,7 +75,7 @@ const fileSink: TraceSink = ({ test: name, seed, trace, failed }) => {
   const fs = p.getBuiltinModule('node:fs') as typeof import('node:fs');
   const path = p.getBuiltinModule('node:path') as typeof import('node:path');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${slug(name)}.seed-${seed}${failed ? '.failed' : ''}.json`);
+  const file = path.join(dir, traceFileName(name, seed, failed));
   fs.writeFileSync(file, JSON.stringify(trace));
   const rel = path.relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
@@ -92,40 +97,7 @@ export function recordRun(run: HasTrace): void {
   current.source = run;
 }
 
-/** What a {@link LabFailure} points at, so the run's picture can highlight and zoom to it. */
-export interface Involved {
-  nodes?: readonly string[];
-  messages?: readonly number[];
-  /** The stretch of virtual time to look at, in ms: one moment, or from and to. */
-  at?: number | readonly [number, number];
-}
-
-/**
- * A failure a learner should read: what went wrong in plain words, and which nodes,
- * messages and moments were involved. The seed and how to replay it are added by
- * {@link seededTest}; "Show run" zooms to `at` and highlights the nodes and messages.
- * @example
- * throw new LabFailure(`n4 counted a vote n1 gave in term 2`, { nodes: ['n4', 'n1'], at: [456, 860.1] });
- */
-export class LabFailure extends Error {
-  readonly nodes: readonly string[];
-  readonly messages: readonly number[];
-  readonly at: readonly [number, number] | undefined;
-  constructor(message: string, involved: Involved = {}) {
-    const parts = [message];
-    const at = involved.at === undefined ? undefined : typeof involved.at === 'number' ? ([involved.at, involved.at] as const) : involved.at;
-    if (involved.nodes?.length) parts.push(`Nodes involved: ${involved.nodes.join(', ')}.`);
-    if (involved.messages?.length) parts.push(`Messages involved: ${involved.messages.map((m) => `#${m}`).join(', ')}.`);
-    if (at) parts.push(at[0] === at[1] ? `Look around ${fmt(at[0])} ms.` : `Look between ${fmt(at[0])} ms and ${fmt(at[1])} ms.`);
-    super(parts.join('\n'));
-    this.name = 'LabFailure';
-    this.nodes = involved.nodes ?? [];
-    this.messages = involved.messages ?? [];
-    this.at = at;
-  }
-}
-
-const fmt = (ms: number): string => String(Math.round(ms * 10) / 10);
+export { LabFailure, failureWindow, viewAround, type Involved } from './lab-failure.ts';
 
 function replayHint(seed: number): string {
   const lab = env().FAULTLINES_LAB;

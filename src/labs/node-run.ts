@@ -15,8 +15,10 @@ const VITEST = join(PROJECT, 'node_modules/vitest/vitest.mjs');
 
 export interface LabTestResult {
   file: string;
-  /** Suite names and test name, joined with " > ". */
+  /** Suite names and test name, as Vitest reports them. */
   name: string;
+  /** The test's own name, without its suites. */
+  title: string;
   state: 'passed' | 'failed' | 'skipped';
   /** The failure, as Vitest reported it (message first). */
   message?: string;
@@ -175,7 +177,7 @@ interface JsonReport {
     name: string;
     status: string;
     message?: string;
-    assertionResults?: { fullName: string; status: string; failureMessages?: string[]; duration?: number }[];
+    assertionResults?: { fullName: string; title?: string; status: string; failureMessages?: string[]; duration?: number }[];
   }[];
 }
 
@@ -193,7 +195,7 @@ function readResults(jsonFile: string, stderr: string): Pick<LabRunResult, 'test
     if (file.message) errors.push(`tests/${rel}: ${file.message}`);
     for (const a of file.assertionResults ?? []) {
       const state = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : 'skipped';
-      const test: LabTestResult = { file: `tests/${rel}`, name: a.fullName, state, durationMs: a.duration ?? 0 };
+      const test: LabTestResult = { file: `tests/${rel}`, name: a.fullName, title: a.title ?? a.fullName, state, durationMs: a.duration ?? 0 };
       if (a.failureMessages?.length) test.message = a.failureMessages[0]!;
       tests.push(test);
     }

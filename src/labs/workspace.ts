@@ -1,6 +1,8 @@
 /**
  * The learner's workspace in their own editor: workspace/<lab id>/, git-ignored. Created
- * once from the starter; after that it belongs to the learner and is never overwritten.
+ * once from the starter; after that the learner's files belong to the learner and are never
+ * overwritten. The tests and support files are the course's: they are brought up to date
+ * before every run, so the workspace grades exactly as `npm run grade` and the site do.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -53,6 +55,25 @@ export function ensureWorkspace(lab: LabFolder, dir = workspacePath(lab.id)): bo
     ) + '\n',
   );
   return true;
+}
+
+/**
+ * Rewrites the lab's support and test files in `dir` where they differ from the course's
+ * (after the course was updated, or if they were edited by mistake). Never touches the
+ * learner's files. Returns the paths it rewrote.
+ */
+export function syncCourseFiles(lab: LabFolder, dir = workspacePath(lab.id)): string[] {
+  const course = assembleLab({ files: [], support: lab.support, tests: lab.tests }, {});
+  const changed: string[] = [];
+  for (const [path, text] of Object.entries(course)) {
+    if (lab.meta.files.includes(path)) continue;
+    const full = join(dir, path);
+    if (existsSync(full) && readFileSync(full, 'utf8') === text) continue;
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+    changed.push(path);
+  }
+  return changed;
 }
 
 /** The lab a folder is a copy of, from its marker file, or null. */

@@ -1,6 +1,7 @@
 /** "Show run": the failing run's space-time diagram, from the same trace the grader judged. */
 import type { Trace } from '../../sim/trace.ts';
 import { el } from './dom.ts';
+import { failureWindow, viewAround } from '../../kit/lab-failure.ts';
 
 export interface RecordedRun {
   test: string;
@@ -19,18 +20,8 @@ export interface RecordedRun {
 export function involvedIn(message: string): { nodes: string[]; messages: number[]; at?: [number, number] } {
   const nodes = /Nodes involved: ([^.\n]+)\./.exec(message)?.[1]?.split(/,\s*/) ?? [];
   const messages = (/Messages involved: ([^.\n]+)\./.exec(message)?.[1] ?? '').match(/\d+/g)?.map(Number) ?? [];
-  const between = /Look between (\d+(?:\.\d+)?) ms and (\d+(?:\.\d+)?) ms\./.exec(message);
-  const around = /Look around (\d+(?:\.\d+)?) ms\./.exec(message);
-  const at: [number, number] | undefined = between ? [Number(between[1]), Number(between[2])] : around ? [Number(around[1]), Number(around[1])] : undefined;
+  const at = failureWindow(message);
   return at ? { nodes, messages, at } : { nodes, messages };
-}
-
-/** The window to draw: the moments the failure names, with some context either side. */
-function windowFor(run: RecordedRun): { from: number; to: number } | undefined {
-  if (!run.failed || !run.at) return undefined;
-  const [a, b] = run.at;
-  const pad = Math.max(20, (b - a) * 0.1);
-  return { from: Math.max(0, a - pad), to: b + pad };
 }
 
 export async function openRunView(host: HTMLElement, recorded: RecordedRun[]): Promise<void> {
@@ -49,7 +40,7 @@ export async function openRunView(host: HTMLElement, recorded: RecordedRun[]): P
     const run = runs[Number(picker.value)]!;
     // Highlight the messages the failure names; failing that, its nodes.
     const failure = !run.failed ? undefined : run.messages?.length ? { messages: run.messages } : run.nodes?.length ? { nodes: run.nodes } : undefined;
-    const window = windowFor(run);
+    const window = run.failed && run.at ? viewAround(run.at) : undefined;
     const out = renderRunForLearner(run.trace, { testName: run.test, seed: run.seed, ...(failure ? { failure } : {}), ...(window ? { options: window } : {}) });
     figure.innerHTML = out.svg;
     const words = run.message?.split('\n\nSeed')[0] ?? out.explanation;

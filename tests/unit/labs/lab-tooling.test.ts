@@ -117,11 +117,28 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     // The late vote the failure names is in the window: sent at 456 ms, arriving at 860.1 ms.
     expect(out).toMatch(/vote #\d+ n1→n4 arrives 860\.1 ms/);
 
+    // Without --from/--to, a failing run opens on the moments its failure names.
+    const focused = run('lab', ['raft-election', '--seed', '2'], env).out;
+    expect(focused).toContain('does not count them in th, 415.6 ms to 900.5 ms ──');
+    expect(focused).toContain('(the moments the failure names; --from 0 shows the run from the start)');
+
     const all = run('lab', ['raft-election', '--seed', '2', '--all'], env).out;
     const headers = [...all.matchAll(/── Timeline of seed 2.*\n\s+nodes: .*; (\d+) events/g)];
     expect(headers.length).toBeGreaterThan(3);
     // Every run's trace is complete, even when its test never read the trace itself.
     for (const h of headers) expect(Number(h[1])).toBeGreaterThan(0);
+  });
+
+  test('the course\'s tests and support files are brought up to date before a run; the learner\'s files are not touched', () => {
+    const dir = join(workspace, 'raft-election');
+    const mine = readFileSync(join(dir, 'election.ts'), 'utf8');
+    writeFileSync(join(dir, 'tests/election.test.ts'), "import { test } from 'vitest';\ntest('always passes', () => {});\n");
+    writeFileSync(join(dir, 'raft.ts'), '// an old copy\n');
+    const { out } = run('lab', ['raft-election', '--once'], env);
+    expect(out).toContain("Brought the lab's own files up to date with the course: raft.ts, tests/election.test.ts.");
+    expect(readFileSync(join(dir, 'tests/election.test.ts'), 'utf8')).toBe(readFileSync('labs/raft-election/tests/election.test.ts', 'utf8'));
+    expect(readFileSync(join(dir, 'election.ts'), 'utf8')).toBe(mine);
+    expect(run('lab', ['raft-election', '--once'], env).out).not.toContain('Brought');
   });
 
   test('--from without --seed, or a window that ends before it starts, is a clear message', () => {
