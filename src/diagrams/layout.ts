@@ -191,8 +191,10 @@ const COMPACT_MIN_LANE = 44;
 const COMPACT_MAX_PAD = 100;
 const HEADER = 44;
 const HEADER_CLOCK = 56;
-const CHAR_W = 6.6; // 11 px monospace
+export const CHAR_W = 6.6; // 11 px monospace
 const LABEL_H = 12;
+/** Where an event's label may go, from its usual place beside the event (px, down). */
+const EVENT_LABEL_DY = [0, -9, 9, LABEL_H * 2, LABEL_H * 2.5];
 /** Labels on arrows when 'auto': only when there are this few arrows. */
 const AUTO_LABELS = 36;
 
@@ -200,7 +202,7 @@ const AUTO_LABELS = 36;
 export const r1 = (x: number): number => Math.round(x * 10) / 10;
 
 function clockNote(skewMs: number, drift: number): string {
-  const s = `${skewMs >= 0 ? '+' : '−'}${fmtMs(Math.abs(skewMs)).replace(' ms', '')} ms`;
+  const s = `${skewMs >= 0 ? '+' : '−'}${fmtMs(Math.abs(skewMs))}`;
   if (!drift) return `clock ${s}`;
   const ppm = Math.round(drift * 1e6);
   return `${s}, ${ppm >= 0 ? '+' : '−'}${Math.abs(ppm)} ppm`;
@@ -699,71 +701,6 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
   for (const [ty, c] of typeCount) if (c > 8 && c > arrows.length / 2) dominant = ty;
   if (mode === 'auto' && typeCount.size === 1) dominant = [...typeCount.keys()][0];
   const labelAll = mode === 'all' || (mode === 'auto' && arrows.length <= AUTO_LABELS);
-  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
-  const overlaps = (b: { x0: number; x1: number; y0: number; y1: number }) => {
-    for (let k = placed.length - 1, seen = 0; k >= 0 && seen < 120; k--, seen++) {
-      const p = placed[k]!;
-      if (b.x0 < p.x1 && b.x1 > p.x0 && b.y0 < p.y1 && b.y1 > p.y0) return true;
-    }
-    return false;
-  };
-  // The X marks first, so that no label covers one.
-  for (const a of arrows) if (a.kind === 'drop') placed.push({ x0: a.x2 - 6, x1: a.x2 + 6, y0: a.y2 - 6, y1: a.y2 + 6 });
-  for (const a of arrows) {
-    const lost = a.kind === 'drop';
-    const m = messages.get(a.msg)!;
-    const base = msgType(m.msg);
-    if (!lost) {
-      if (mode === 'none') continue;
-      if (!labelAll && !a.copy) continue;
-      if (mode === 'auto' && base === dominant && !a.copy && a.kind !== 'late') continue;
-    }
-    const text = lost
-      ? a.reason === 'loss'
-        ? 'lost'
-        : a.reason === 'partition'
-          ? 'cut off'
-          : a.reason === 'crashed'
-            ? 'to a dead node'
-            : 'dropped'
-      : a.copy
-        ? `${base} (copy)`
-        : a.kind === 'late'
-          ? `${base} (late)`
-          : base;
-    const w = text.length * CHAR_W;
-    if (lost) {
-      // Beside the X, on the side away from the sender; else above or below it.
-      const right = a.x2 >= a.x1;
-      const xs = [right ? a.x2 + 8 : a.x2 - 8 - w, right ? a.x2 - 8 - w : a.x2 + 8];
-      let done = false;
-      for (const dy of [4, -9, 17]) {
-        for (const x0 of xs) {
-          const x = Math.max(gutter + 2, Math.min(width - w - 2, x0));
-          const box = { x0: x, x1: x + w, y0: a.y2 + dy - 10, y1: a.y2 + dy + 2 };
-          if (!overlaps(box)) {
-            placed.push(box);
-            a.label = { x: r1(x), y: r1(a.y2 + dy), text };
-            done = true;
-            break;
-          }
-        }
-        if (done) break;
-      }
-      continue;
-    }
-    // Half a lane from the sender: between it and its neighbour, away from other lanes' labels.
-    const dx = a.x2 - a.x1;
-    const f = Math.abs(dx) < 1 ? 0.5 : Math.min(0.5, (laneWidth * 0.5) / Math.abs(dx));
-    const mx = a.x1 + dx * f;
-    const my = a.y1 + (a.y2 - a.y1) * f;
-    const x = mx - w / 2;
-    const y = my - 3;
-    const box = { x0: x - 2, x1: x + w + 2, y0: y - 10, y1: y + 3 };
-    if (overlaps(box)) continue;
-    placed.push(box);
-    a.label = { x: r1(x), y: r1(y), text };
-  }
 
   // ---- events on lanes: logs, timers, faults, client operations ----
   const bars: BarLayout[] = [];
@@ -849,16 +786,165 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
         break;
     }
   }
-  // Keep labels on one lane from overprinting: nudge down, drop what no longer fits.
-  for (const [, ls] of [...laneLabels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  // ---- labels: none may overprint another, an X or a band's name ----
+  // Event labels first (what a node did, the point of the picture), then why messages were
+  // lost, then message types, which the legend and the arrows' ends also tell. A label that
+  // finds no free place is left out.
+  const ROW = 24;
+  const boxRows = new Map<number, Box[]>();
+  const rowsOf = (y0: number, y1: number): number[] => {
+    const rows: number[] = [];
+    for (let r = Math.floor(y0 / ROW); r <= Math.floor(y1 / ROW); r++) rows.push(r);
+    return rows;
+  };
+  const overlaps = (b: Box): boolean => rowsOf(b.y0, b.y1).some((r) => boxRows.get(r)?.some((p) => b.x0 < p.x1 && b.x1 > p.x0 && b.y0 < p.y1 && b.y1 > p.y0) ?? false);
+  const place = (b: Box): void => {
+    for (const r of rowsOf(b.y0, b.y1)) {
+      let a = boxRows.get(r);
+      if (!a) boxRows.set(r, (a = []));
+      a.push(b);
+    }
+  };
+  const arrowRows = new Map<number, ArrowLayout[]>();
+  for (const a of arrows) {
+    for (const r of rowsOf(Math.min(a.y1, a.y2), Math.max(a.y1, a.y2))) {
+      let l = arrowRows.get(r);
+      if (!l) arrowRows.set(r, (l = []));
+      l.push(a);
+    }
+  }
+  /** How many arrows strike through this box. */
+  const crossings = (b: Box): number => {
+    const seen = new Set<ArrowLayout>();
+    for (const r of rowsOf(b.y0, b.y1)) for (const a of arrowRows.get(r) ?? []) if (segmentHitsBox(a, b)) seen.add(a);
+    return seen.size;
+  };
+  for (const a of arrows) if (a.kind === 'drop') place({ x0: a.x2 - 6, x1: a.x2 + 6, y0: a.y2 - 6, y1: a.y2 + 6 });
+  for (const r of regions) {
+    if (r.kind === 'partition' || r.kind === 'isolate') {
+      if (r.label) place({ x0: r.x0 + 4, x1: r.x0 + 6 + r.label.length * CHAR_W, y0: r.y0 + 3, y1: r.y0 + 16 });
+    } else if (r.kind === 'block' || r.kind === 'pause') {
+      const text = r.kind === 'pause' ? 'paused' : (r.label ?? '');
+      place({ x0: r.x1 + 3, x1: r.x1 + 5 + text.length * CHAR_W, y0: r.y0 + 1, y1: r.y0 + 14 });
+    }
+  }
+  for (const m of marks) place({ x0: m.x - 6, x1: m.x + 11 + m.text.length * CHAR_W, y0: m.y - 6, y1: m.y + 6 });
+  for (const b of bars) {
+    const ey = Math.max(b.y1 + 4, b.y0 + 16);
+    place({ x0: b.x - 6, x1: b.x + 6, y0: b.y0, y1: b.y1 });
+    place({ x0: b.x - 11 - b.startLabel.length * CHAR_W, x1: b.x - 9, y0: b.y0 - 6, y1: b.y0 + 6 });
+    if (!b.open) place({ x0: b.x - 11 - b.endLabel.length * CHAR_W, x1: b.x - 9, y0: ey - 10, y1: ey + 2 });
+  }
+  const laneDots = new Map<string, number[]>();
+  for (const d of [...dots, ...marks]) {
+    let a = laneDots.get(d.lane);
+    if (!a) laneDots.set(d.lane, (a = []));
+    a.push(d.y);
+  }
+  // On each lane, in time order: beside the event if no arrow strikes through it there,
+  // else a little above or below where none does, if that is not nearer another event;
+  // never onto another label.
+  for (const [lane, ls] of [...laneLabels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const ys = laneDots.get(lane) ?? [];
     ls.sort((a, b) => a.y - b.y || a.ev - b.ev);
     let last = -Infinity;
     for (const l of ls) {
-      let y = l.y;
-      if (y < last + LABEL_H) y = last + LABEL_H;
-      if (y - l.y > LABEL_H * 2.5) continue;
-      last = y;
-      labels.push({ ...l, y: r1(y) });
+      const w = l.text.length * CHAR_W;
+      let best: { y: number; box: Box; score: number } | undefined;
+      // Never above the lane's previous label, so events close in time keep their order; just
+      // under it is a place too.
+      const under = last + LABEL_H - l.y;
+      const dys = under > 0 ? [...EVENT_LABEL_DY, under, under + LABEL_H] : EVENT_LABEL_DY;
+      for (const dy of dys.filter((d) => d <= LABEL_H * 2.5 && l.y + d > last).sort((a, b) => Math.abs(a) - Math.abs(b) || b - a)) {
+        const y = l.y + dy;
+        const box = { x0: l.x - 1, x1: l.x + w + 1, y0: y - 9, y1: y + 3 };
+        if (overlaps(box)) continue;
+        const n = crossings({ x0: l.x, x1: l.x + w, y0: y - 8, y1: y + 1 });
+        // Far from its event, or moved towards another event or label, a label reads as
+        // another's: that only to make room, never to dodge an arrow (its plate keeps it
+        // legible over one).
+        const far = Math.abs(dy) > LABEL_H && dy !== under;
+        const own = l.y - 4;
+        const astray =
+          dy !== 0 &&
+          dy !== under &&
+          (ys.some((d) => Math.abs(d - own) > 0.5 && Math.sign(d - own) === Math.sign(dy) && Math.abs(d - own) < Math.abs(dy) + LABEL_H * 2) || (dy < 0 && y - last < LABEL_H * 2));
+        const score = (far ? 1000 : 0) + (astray ? 500 : 0) + n * 100 + Math.abs(dy);
+        if (!best || score < best.score) best = { y, box, score };
+        if (n === 0 && !far && !astray) break;
+      }
+      if (!best) continue;
+      place(best.box);
+      last = Math.max(last, best.y);
+      labels.push({ ...l, y: r1(best.y) });
+    }
+  }
+  // Messages lost together (one sender, one moment, one reason, such as a heartbeat to every
+  // node across a partition) share one label, beside the farthest X: the others would repeat it.
+  const burst = new Map<string, ArrowLayout>();
+  for (const a of arrows) {
+    if (a.kind !== 'drop') continue;
+    const k = `${a.from}|${a.reason ?? ''}|${a.t1}|${a.t2}|${Math.sign(a.x2 - a.x1)}`;
+    const b = burst.get(k);
+    if (!b || Math.abs(a.x2 - a.x1) > Math.abs(b.x2 - b.x1)) burst.set(k, a);
+  }
+  const burstLabel = new Set(burst.values());
+  for (const a of arrows) {
+    const lost = a.kind === 'drop';
+    if (lost && !burstLabel.has(a)) continue;
+    const m = messages.get(a.msg)!;
+    const base = msgType(m.msg);
+    if (!lost) {
+      if (mode === 'none') continue;
+      if (!labelAll && !a.copy) continue;
+      if (mode === 'auto' && base === dominant && !a.copy && a.kind !== 'late') continue;
+    }
+    const text = lost
+      ? a.reason === 'loss'
+        ? 'lost'
+        : a.reason === 'partition'
+          ? 'cut off'
+          : a.reason === 'crashed'
+            ? 'to a dead node'
+            : 'dropped'
+      : a.copy
+        ? `${base} (copy)`
+        : a.kind === 'late'
+          ? `${base} (late)`
+          : base;
+    const w = text.length * CHAR_W;
+    if (lost) {
+      // Beside the X, on the side away from the sender; else above or below it.
+      const right = a.x2 >= a.x1;
+      const xs = [right ? a.x2 + 8 : a.x2 - 8 - w, right ? a.x2 - 8 - w : a.x2 + 8];
+      let done = false;
+      for (const dy of [4, -9, 17]) {
+        for (const x0 of xs) {
+          const x = Math.max(gutter + 2, Math.min(width - w - 2, x0));
+          const box = { x0: x, x1: x + w, y0: a.y2 + dy - 10, y1: a.y2 + dy + 2 };
+          if (!overlaps(box)) {
+            place(box);
+            a.label = { x: r1(x), y: r1(a.y2 + dy), text };
+            done = true;
+            break;
+          }
+        }
+        if (done) break;
+      }
+      continue;
+    }
+    // Half a lane from the sender: between it and its neighbour, away from other lanes'
+    // labels; if taken, a little further along or nearer the sender.
+    const dx = a.x2 - a.x1;
+    for (const k of [0.5, 0.8, 0.3]) {
+      const f = Math.abs(dx) < 1 ? 0.5 : Math.min(k === 0.5 ? 0.5 : 0.7, (laneWidth * k) / Math.abs(dx));
+      const x = a.x1 + dx * f - w / 2;
+      const y = a.y1 + (a.y2 - a.y1) * f - 3;
+      const box = { x0: x - 2, x1: x + w + 2, y0: y - 10, y1: y + 3 };
+      if (overlaps(box)) continue;
+      place(box);
+      a.label = { x: r1(x), y: r1(y), text };
+      break;
     }
   }
   for (const r of regions) {
@@ -939,6 +1025,36 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
 }
 
 const LEGEND_ORDER: LegendKey[] = ['message', 'local', 'lost', 'duplicate', 'late', 'partition', 'pause', 'crash', 'ok', 'fail', 'info', 'highlight', 'past', 'future'];
+
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** Whether a line from (x1, y1) to (x2, y2) passes through the box (Liang and Barsky's clipping). */
+function segmentHitsBox(a: { x1: number; y1: number; x2: number; y2: number }, b: Box): boolean {
+  const dx = a.x2 - a.x1;
+  const dy = a.y2 - a.y1;
+  const p = [-dx, dx, -dy, dy];
+  const q = [a.x1 - b.x0, b.x1 - a.x1, a.y1 - b.y0, b.y1 - a.y1];
+  let t0 = 0;
+  let t1 = 1;
+  for (let i = 0; i < 4; i++) {
+    const pi = p[i]!;
+    const qi = q[i]!;
+    if (pi === 0) {
+      if (qi < 0) return false;
+      continue;
+    }
+    const t = qi / pi;
+    if (pi < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
 
 function optCone(c: 'past' | 'future' | 'focus' | undefined): { cone?: 'past' | 'future' | 'focus' } {
   return c ? { cone: c } : {};

@@ -15,6 +15,7 @@ html[data-theme='dark'] .rd{--rd-msg:#b9c2cc;--rd-lost:#ff8a80;--rd-dup:#d0a8ff;
 .rd text{fill:var(--rd-ink);font-size:11px}
 .rd .mono,.rd .lbl,.rd .tick,.rd .mlbl{font-family:var(--font-mono,ui-monospace,Menlo,Consolas,monospace)}
 .rd .halo{paint-order:stroke;stroke:var(--rd-bg);stroke-width:3.2px;stroke-linejoin:round}
+.rd .plate{fill:var(--rd-bg);opacity:.9}
 .rd .lane-name{font-size:13px;font-weight:650;text-anchor:middle}
 .rd .lane-kind{font-size:10px;fill:var(--rd-muted);text-anchor:middle}
 .rd .clock{font-size:10.5px;fill:var(--rd-muted);text-anchor:middle}
@@ -47,8 +48,8 @@ html[data-theme='dark'] .rd{--rd-msg:#b9c2cc;--rd-lost:#ff8a80;--rd-dup:#d0a8ff;
 .rd .msg.flight line.ln{stroke-dasharray:2 2.5;opacity:.8}
 .rd .msg.out line.ln,.rd .msg.in line.ln{stroke-dasharray:3 2}
 .rd .mlbl{font-size:10.5px;fill:var(--rd-muted)}
-.rd .msg.drop .mlbl{fill:var(--rd-lost);font-weight:600}
-.rd .msg.copy .mlbl,.rd .msg.dup .mlbl{fill:var(--rd-dup)}
+.rd .mlab.drop .mlbl{fill:var(--rd-lost);font-weight:600}
+.rd .mlab.copy .mlbl,.rd .mlab.dup .mlbl{fill:var(--rd-dup)}
 .rd .msg .hit{stroke:transparent;stroke-width:12;fill:none}
 .rd .dot{fill:var(--rd-ink)}
 .rd .dot.local{fill:var(--rd-bg);stroke:var(--rd-ink);stroke-width:1.5}

@@ -6,7 +6,7 @@
  */
 import type { Trace } from '../sim/trace.ts';
 import { summarizeRun } from './describe.ts';
-import { layoutRun, r1, type ArrowLayout, type BarLayout, type LegendKey, type RunLayout } from './layout.ts';
+import { CHAR_W, layoutRun, r1, type ArrowLayout, type BarLayout, type LegendKey, type RunLayout } from './layout.ts';
 import { fmtMs } from './model.ts';
 import { DIAGRAM_CSS } from './style.ts';
 import type { DiagramOptions } from './types.ts';
@@ -25,6 +25,20 @@ export function esc(s: string): string {
 
 const cls = (...xs: (string | false | undefined)[]): string => xs.filter(Boolean).join(' ');
 
+/** The label of a collapsed quiet gap in time: `+42.5 ms`, `+12 s`; a narrow axis has no room for decimals. */
+export function gapLabel(ms: number, compact: boolean): string {
+  return `+${compact && ms >= 10 && ms < 10_000 ? `${Math.round(ms)} ms` : fmtMs(ms)}`;
+}
+
+/**
+ * An opaque plate behind a monospace label (`size` px), so that an arrow passing behind it
+ * does not strike through the text; a halo alone leaves the line showing between letters.
+ */
+function plate(x: number, y: number, text: string, size: number): string {
+  const w = [...text].length * CHAR_W * (size / 11);
+  return `<rect class="plate" x="${r1(x - 2)}" y="${r1(y - size * 0.82)}" width="${r1(w + 4)}" height="${r1(size * 1.12)}" rx="2"/>`;
+}
+
 function head(a: ArrowLayout, len = 7.5, half = 3.6): string {
   const dx = a.x2 - a.x1;
   const dy = a.y2 - a.y1;
@@ -39,11 +53,13 @@ function head(a: ArrowLayout, len = 7.5, half = 3.6): string {
   return `M${r1(tx)} ${r1(ty)}L${r1(bx - uy * half)} ${r1(by + ux * half)}L${r1(bx + uy * half)} ${r1(by - ux * half)}Z`;
 }
 
+const arrowClasses = (a: ArrowLayout): (string | false | undefined)[] => [a.kind, a.copy && 'copy', a.duplicated && !a.copy && 'dup', a.adv && 'adv', a.hl && 'hl', a.cone, a.current && 'cur'];
+const arrowEvents = (a: ArrowLayout): string => `${a.origin >= 0 ? ` data-ev="${a.origin}"` : ''}${a.end >= 0 ? ` data-end="${a.end}"` : ''}`;
+
 function arrowSvg(a: ArrowLayout, focusable: boolean): string {
-  const k = cls('rd-x msg', a.kind, a.copy && 'copy', a.duplicated && !a.copy && 'dup', a.adv && 'adv', a.hl && 'hl', a.cone, a.current && 'cur');
+  const k = cls('rd-x msg', ...arrowClasses(a));
   const attrs = focusable ? ` tabindex="0" role="button" aria-label="${esc(a.title)}" data-payload="${esc(a.payload)}"` : '';
-  const evs = `${a.origin >= 0 ? ` data-ev="${a.origin}"` : ''}${a.end >= 0 ? ` data-end="${a.end}"` : ''}`;
-  let s = `<g class="${k}" data-msg="${a.msg}"${evs}${attrs}><title>${esc(a.title)}${a.payload ? '\n' + esc(a.payload) : ''}</title>`;
+  let s = `<g class="${k}" data-msg="${a.msg}"${arrowEvents(a)}${attrs}><title>${esc(a.title)}${a.payload ? '\n' + esc(a.payload) : ''}</title>`;
   // Leave room for the dots at the ends.
   const dx = a.x2 - a.x1;
   const dy = a.y2 - a.y1;
@@ -61,8 +77,14 @@ function arrowSvg(a: ArrowLayout, focusable: boolean): string {
     s += `<line class="ln" x1="${r1(sx)}" y1="${r1(sy)}" x2="${r1(ex)}" y2="${r1(ey)}"/>`;
     if (!a.cut2) s += `<path class="hd" d="${head(a)}"/>`;
   }
-  if (a.label) s += `<text class="mlbl halo" x="${a.label.x}" y="${a.label.y}">${esc(a.label.text)}</text>`;
   return s + '</g>';
+}
+
+/** A message's label, drawn over every arrow (inside its own arrow's group, later arrows would cross it). */
+function arrowLabelSvg(a: ArrowLayout): string {
+  if (!a.label) return '';
+  const { x, y, text } = a.label;
+  return `<g class="${cls('rd-x mlab', ...arrowClasses(a))}" data-msg="${a.msg}"${arrowEvents(a)}>${plate(x, y, text, 10.5)}<text class="mlbl halo" x="${x}" y="${y}">${esc(text)}</text></g>`;
 }
 
 function barSvg(b: BarLayout, focusable: boolean, prefix: string): string {
@@ -167,22 +189,22 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
     out.push(`<line class="grid" x1="${L.gutter - 4}" y1="${t.y}" x2="${W - 4}" y2="${t.y}"/><text class="tick" x="${L.gutter - 8}" y="${r1(t.y + 3.5)}">${esc(t.text)}</text>`);
   }
   out.push('</g>');
-  // Bands under everything else.
+  // Bands under everything else; their names go over the arrows, with the other labels.
+  const bandLabels: string[] = [];
   out.push('<g class="bands">');
   for (const r of L.regions) {
     const h = r1(Math.max(3, r.y1 - r.y0));
     const w = r1(r.x1 - r.x0);
     const t = `<title>${esc(regionTitle(r.kind, r.lanes.join(" and "), r.label, r.t0, r.end >= 0 ? r.t1 : undefined))}</title>`;
     if (r.kind === 'partition' || r.kind === 'isolate') {
-      out.push(`<g class="${cls('rd-x', r.hl && 'hl')}" data-ev="${r.start}">${t}<rect class="${cls('band', r.hl && 'hl')}" x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="4"/><rect x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="4" fill="url(#${prefix}-part)"/>`);
-      if (r.label) out.push(`<text class="band-label halo" x="${r1(r.x0 + 5)}" y="${r1(r.y0 + 13)}">${esc(r.label)}</text>`);
-      out.push('</g>');
+      out.push(`<g class="${cls('rd-x', r.hl && 'hl')}" data-ev="${r.start}">${t}<rect class="${cls('band', r.hl && 'hl')}" x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="4"/><rect x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="4" fill="url(#${prefix}-part)"/></g>`);
+      if (r.label) bandLabels.push(`<text class="${cls('rd-x band-label halo', r.hl && 'hl')}" data-ev="${r.start}" x="${r1(r.x0 + 5)}" y="${r1(r.y0 + 13)}">${esc(r.label)}</text>`);
     } else if (r.kind === 'block') {
-      out.push(`<g class="rd-x" data-ev="${r.start}">${t}<rect class="band block" x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="3"/>`);
-      if (r.label) out.push(`<text class="band-label halo" x="${r1(r.x1 + 4)}" y="${r1(r.y0 + 11)}">${esc(r.label)}</text>`);
-      out.push('</g>');
+      out.push(`<g class="rd-x" data-ev="${r.start}">${t}<rect class="band block" x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="3"/></g>`);
+      if (r.label) bandLabels.push(`<text class="rd-x band-label halo" data-ev="${r.start}" x="${r1(r.x1 + 4)}" y="${r1(r.y0 + 11)}">${esc(r.label)}</text>`);
     } else if (r.kind === 'pause') {
-      out.push(`<g class="rd-x" data-ev="${r.start}">${t}<rect class="pause" x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="3" fill="url(#${prefix}-pause)"/><text class="pause-label halo" x="${r1(r.x1 + 4)}" y="${r1(r.y0 + 11)}">paused</text></g>`);
+      out.push(`<g class="rd-x" data-ev="${r.start}">${t}<rect class="pause" x="${r.x0}" y="${r.y0}" width="${w}" height="${h}" rx="3" fill="url(#${prefix}-pause)"/></g>`);
+      bandLabels.push(`<text class="rd-x pause-label halo" data-ev="${r.start}" x="${r1(r.x1 + 4)}" y="${r1(r.y0 + 11)}">paused</text>`);
     }
   }
   out.push('</g>');
@@ -208,9 +230,7 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
         z1 += `L${x + 6} ${k % 2 ? y1 : y1 - 3}`;
       }
       out.push(`<rect x="${x0}" y="${r1(y0 - 1)}" width="${r1(W - 6 - x0)}" height="${r1(Math.max(1, y1 - y0 - 1))}"/><path d="${z0}"/><path d="${z1}"/>`);
-      // A narrow time axis has no room for decimals.
-      const ms = L.compact && b.ms >= 10 && b.ms < 10_000 ? String(Math.round(b.ms)) : fmtMs(b.ms).replace(' ms', '');
-      out.push(`<text x="${L.gutter - 8}" y="${r1((b.y0 + b.y1) / 2 + 3.5)}">+${esc(ms)} ms</text>`);
+      out.push(`<text x="${L.gutter - 8}" y="${r1((b.y0 + b.y1) / 2 + 3.5)}">${esc(gapLabel(b.ms, L.compact))}</text>`);
     }
     out.push('</g>');
   }
@@ -220,7 +240,10 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
   for (const b of L.bars) out.push(barSvg(b, focusable, prefix));
   out.push('</g><g class="msgs">');
   for (const a of L.arrows) out.push(arrowSvg(a, focusable));
-  out.push('</g><g class="events">');
+  // Inside a keyboard-focusable arrow its label was part of the arrow's name; here it would be read twice.
+  out.push('</g><g class="labels" aria-hidden="true">');
+  for (const a of L.arrows) out.push(arrowLabelSvg(a));
+  out.push('</g><g class="band-labels">', ...bandLabels, '</g><g class="events">');
   for (const m of L.marks) {
     const k = cls('rd-x mark', m.kind, m.hl && 'hl', m.cone, m.current && 'cur');
     let g = '';
@@ -243,7 +266,7 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
   }
   if (L.currentX !== undefined && L.currentY !== undefined) out.push(`<circle class="ring" cx="${L.currentX}" cy="${L.currentY}" r="8"/>`);
   for (const l of L.labels) {
-    out.push(`<text class="${cls('rd-x lbl halo', l.hl && 'hl', l.cone)}" data-ev="${l.ev}" x="${l.x}" y="${l.y}">${esc(l.text)}</text>`);
+    out.push(`<g class="${cls('rd-x', l.hl && 'hl', l.cone)}" data-ev="${l.ev}">${plate(l.x, l.y, l.text, 11)}<text class="${cls('lbl halo', l.hl && 'hl', l.cone)}" x="${l.x}" y="${l.y}">${esc(l.text)}</text></g>`);
   }
   out.push('</g>');
   // Lane names, on top; again at the bottom of tall diagrams.

@@ -145,6 +145,41 @@ describeInBrowser('run diagrams', () => {
     });
   }
 
+  test('a diagram’s frame is a keyboard stop only while it has something to scroll', async () => {
+    const { page, errors, close } = await openPage(browser(), '/chapters/consensus-leader-election/', { width: 1280, height: 800 });
+    const frames = page.locator('figure[data-run-diagram="static"] [data-scroll]');
+    const n = await frames.count();
+    expect(n).toBeGreaterThan(0);
+    const state = () =>
+      frames.evaluateAll((fs) =>
+        fs.map((f) => ({ scrolls: f.scrollWidth > f.clientWidth + 1, tabindex: f.getAttribute('tabindex'), role: f.getAttribute('role'), label: f.getAttribute('aria-label') })),
+      );
+    const noStop = { scrolls: false, tabindex: null, role: null, label: null };
+    // The diagrams fit a laptop's column: Tab does not stop on their frames.
+    await expect.poll(state).toEqual(Array(n).fill(noStop));
+    // Narrower than the phone layout (a small window zoomed in): each frame scrolls, and is a
+    // named region the keyboard can reach to scroll it.
+    await page.setViewportSize({ width: 240, height: 700 });
+    await expect.poll(async () => (await state()).map((s) => s.scrolls)).toEqual(Array(n).fill(true));
+    await expect.poll(state).toEqual(
+      Array(n)
+        .fill(0)
+        .map(() => ({ scrolls: true, tabindex: '0', role: 'region', label: expect.stringMatching(/^Diagram: Raft/) })),
+    );
+    // axe's scrollable-region-focusable among them.
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(state).toEqual(Array(n).fill(noStop));
+    expect(errors).toEqual([]);
+    await close();
+    // The interactive diagram's frame is where its keys work: it stays a stop.
+    const clocks = await openPage(browser(), CLOCKS, { width: 1280, height: 800 });
+    const frame = clocks.page.locator('figure[data-run-diagram="interactive"] [data-scroll]');
+    expect(await frame.getAttribute('tabindex')).toBe('0');
+    expect(await frame.getAttribute('role')).toBe('region');
+    await clocks.close();
+  });
+
   test('the usual layout on a laptop; the interactive diagram switches layouts when the window narrows and widens', async () => {
     const { page, errors, close } = await openPage(browser(), CLOCKS, { width: 1280, height: 800 });
     const widths = () =>
