@@ -5,7 +5,7 @@
  */
 export { renderDiagram, layoutToSvg, esc } from './svg.ts';
 export type { RenderedDiagram } from './svg.ts';
-export { layoutRun, describeOp, describeMessage } from './layout.ts';
+export { layoutRun, describeOp, describeMessage, NARROW_BELOW, NARROW_FIT } from './layout.ts';
 export type { RunLayout, ArrowLayout, BarLayout, DotLayout, LabelLayout, LaneLayout, MarkLayout, RegionLayout, BreakLayout, TickLayout, LegendKey } from './layout.ts';
 export { describeRun, describeEvent, summarizeRun, storyEvents } from './describe.ts';
 export type { RunDescription } from './describe.ts';

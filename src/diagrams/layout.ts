@@ -14,6 +14,7 @@ export interface LaneLayout {
   kind: 'node' | 'client';
   x: number;
   /** Clock note for the header, e.g. `+40 ms, +500 ppm`. */
+  /** Clock offset and drift under the lane's name; a line break where it is split in two. */
   clock?: string;
   highlighted: boolean;
   /** Stretches of the lane; 'down' between a crash and its restart. */
@@ -191,6 +192,8 @@ const COMPACT_MIN_LANE = 44;
 const COMPACT_MAX_PAD = 100;
 const HEADER = 44;
 const HEADER_CLOCK = 56;
+/** Width of a character of a clock note (10.5 px sans-serif), for fitting it to its lane. */
+const CLOCK_CHAR_W = 5.6;
 export const CHAR_W = 6.6; // 11 px monospace
 const LABEL_H = 12;
 /** Where an event's label may go, from its usual place beside the event (px, down). */
@@ -443,7 +446,16 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
   const compress = opts.compress ?? true;
   const minGapMs = compress === false ? Infinity : typeof compress === 'number' ? compress : autoMinGap(times);
   const anyClock = headerClock.size > 0;
-  const plotTop = (anyClock ? HEADER_CLOCK : HEADER) + 6;
+  // A note wider than its lane ("+112 ms, +80 ppm" over a phone's narrow lane) goes on two
+  // lines, offset above drift, rather than running into its neighbours'.
+  let clockLines = 1;
+  for (const [id, note] of headerClock) {
+    if (note.length * CLOCK_CHAR_W > laneWidth - 6 && note.includes(', ')) {
+      headerClock.set(id, note.replace(', ', '\n'));
+      clockLines = 2;
+    }
+  }
+  const plotTop = (anyClock ? HEADER_CLOCK + (clockLines - 1) * 12 : HEADER) + 6;
   const maxHeight = opts.maxHeight ?? 1500;
   const scale = buildScale({
     from,

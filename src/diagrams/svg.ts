@@ -275,7 +275,10 @@ export function layoutToSvg(L: RunLayout, trace: Trace, opts: DiagramOptions = {
     for (const l of L.lanes) {
       out.push(`<text class="lane-name halo${l.highlighted ? ' hl' : ''}" x="${l.x}" y="${y}">${esc(l.id)}</text>`);
       if (withClock && l.kind === 'client') out.push(`<text class="lane-kind" x="${l.x}" y="${y + 14}">client</text>`);
-      else if (withClock && l.clock) out.push(`<text class="clock" x="${l.x}" y="${y + 14}">${esc(l.clock)}</text>`);
+      else if (withClock && l.clock) {
+        const [first, second] = l.clock.split('\n');
+        out.push(`<text class="clock" x="${l.x}" y="${y + 14}">${esc(first!)}${second ? `<tspan x="${l.x}" dy="12">${esc(second)}</tspan>` : ''}</text>`);
+      }
     }
   };
   names(22, true);

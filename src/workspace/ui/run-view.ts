@@ -28,7 +28,7 @@ export async function openRunView(host: HTMLElement, recorded: RecordedRun[]): P
   if (!recorded.length) return;
   // A replayed seed records every test's run; the failing ones are what the learner came for.
   const runs = [...recorded.filter((r) => r.failed), ...recorded.filter((r) => !r.failed)];
-  const { renderRunForLearner } = await import('../../diagrams/index.ts');
+  const { renderRunForLearner, NARROW_BELOW, NARROW_FIT } = await import('../../diagrams/index.ts');
   const dialog = el('dialog', { class: 'ws-dialog ws-runview', 'aria-label': 'The run as a diagram' }) as HTMLDialogElement;
   const close = el('button', { type: 'button', class: 'button' }, ['Close']);
   close.addEventListener('click', () => dialog.close());
@@ -41,7 +41,10 @@ export async function openRunView(host: HTMLElement, recorded: RecordedRun[]): P
     // Highlight the messages the failure names; failing that, its nodes.
     const failure = !run.failed ? undefined : run.messages?.length ? { messages: run.messages } : run.nodes?.length ? { nodes: run.nodes } : undefined;
     const window = run.failed && run.at ? viewAround(run.at) : undefined;
-    const out = renderRunForLearner(run.trace, { testName: run.test, seed: run.seed, ...(failure ? { failure } : {}), ...(window ? { options: window } : {}) });
+    // On a phone, the layout that fits the width (as chapter diagrams do), not a shrunken desktop one.
+    const room = figure.clientWidth || host.clientWidth;
+    const fit = room > 0 && room < NARROW_BELOW ? { fitWidth: Math.max(NARROW_FIT, Math.floor(room)) } : {};
+    const out = renderRunForLearner(run.trace, { testName: run.test, seed: run.seed, ...(failure ? { failure } : {}), options: { ...window, ...fit } });
     figure.innerHTML = out.svg;
     const words = run.message?.split('\n\nSeed')[0] ?? out.explanation;
     if (words) figure.prepend(el('p', { class: 'ws-runview-why' }, [words]));

@@ -209,3 +209,28 @@ describe('layout of a space-time diagram', () => {
     });
   });
 });
+
+describe('clock notes under the lane names', () => {
+  /** Five nodes with skewed, drifting clocks, pinging n1: the failure detector's picture. */
+  function skewedRun(): Trace {
+    const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    const skews = [112, 8, -877, -762, 667];
+    const drifts = [80, -837, 294, 87, -613];
+    const events: Trace['events'] = nodes.map((node, i) => ({ t: 0, type: 'skew' as const, node, skewMs: skews[i]!, drift: drifts[i]! / 1e6 }));
+    nodes.slice(1).forEach((from, i) => {
+      events.push({ t: 10 + i, type: 'send', id: i + 1, from, to: 'n1', msg: { type: 'heartbeat' } });
+      events.push({ t: 14 + i, type: 'deliver', id: i + 1, from, to: 'n1', msg: { type: 'heartbeat' } });
+    });
+    return { version: 1, seed: 1, level: 'full', nodes, clients: [], events } as Trace;
+  }
+
+  it('fit their lanes: on one line when there is room, offset above drift on a phone', () => {
+    const wide = layoutRun(skewedRun());
+    expect(wide.lanes.map((l) => l.clock)).toEqual(['+112 ms, +80 ppm', '+8 ms, −837 ppm', '−877 ms, +294 ppm', '−762 ms, +87 ppm', '+667 ms, −613 ppm']);
+    const narrow = layoutRun(skewedRun(), { fitWidth: NARROW_FIT });
+    expect(narrow.lanes.map((l) => l.clock)).toEqual(['+112 ms\n+80 ppm', '+8 ms\n−837 ppm', '−877 ms\n+294 ppm', '−762 ms\n+87 ppm', '+667 ms\n−613 ppm']);
+    expect(narrow.plotTop).toBeGreaterThan(wide.plotTop);
+    for (const line of narrow.lanes.flatMap((l) => l.clock!.split('\n'))) expect(line.length * 5.6).toBeLessThanOrEqual(narrow.laneWidth);
+    expect(renderDiagram(skewedRun(), { fitWidth: NARROW_FIT }).svg).toContain('+112 ms<tspan');
+  });
+});
