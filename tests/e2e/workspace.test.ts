@@ -141,6 +141,28 @@ describeInBrowser('lab workspace', () => {
     await close();
   }, 90_000);
 
+  test('Raft on a phone: Show run draws the compact layout, whole lanes within the dialog, Close beside the picker', async () => {
+    const { page, errors, close } = await openPage(browser(), '/chapters/consensus-leader-election/', { localStorage: {}, width: 360, height: 740 });
+    await page.click('[data-lab="raft-election"] [data-lab-open]');
+    await page.waitForSelector('[data-workspace] .xterm', { timeout: 20_000 });
+    await replaceEditorText(page, readFileSync('labs/raft-election/variants/counts-stale-votes/election.ts', 'utf8'));
+    await typeInTerminal(page, 'npm test -- --seed 2', /Tests\s+\d+ failed/);
+    await page.click('[data-workspace] button:has-text("Show run")');
+    await page.waitForSelector('dialog.ws-runview svg.rd');
+    const fit = await page.$eval('dialog.ws-runview', (d) => {
+      const fig = d.querySelector('.ws-runview-figure')!;
+      const svg = d.querySelector('svg.rd')!.getBoundingClientRect();
+      const head = [...d.querySelectorAll('.ws-compare-head > *')].map((e) => e.getBoundingClientRect().top);
+      return { overflow: fig.scrollWidth - fig.clientWidth, svgRight: svg.right, width: window.innerWidth, tops: head };
+    });
+    expect(fit.overflow).toBeLessThanOrEqual(1);
+    expect(fit.svgRight).toBeLessThanOrEqual(fit.width);
+    expect(Math.max(...fit.tops) - Math.min(...fit.tops)).toBeLessThan(20);
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+    await close();
+  }, 90_000);
+
   test('unreadable saved work is set aside with a notice, the starter loads, and nothing breaks', async () => {
     const { page, errors, close } = await openPage(browser(), CHAPTER, {
       localStorage: { 'faultlines:lab:lamport-clocks:v1': '{"files": {"lamport.ts": trunc' },
