@@ -832,6 +832,11 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
     return seen.size;
   };
   for (const a of arrows) if (a.kind === 'drop') place({ x0: a.x2 - 6, x1: a.x2 + 6, y0: a.y2 - 6, y1: a.y2 + 6 });
+  // An arrow that arrives from the right ends in its head just where an event's label would
+  // start: keep the head clear, so the label's plate does not hide which way it points.
+  // Not a hard obstacle: a label that finds no other place may still cover a head.
+  const heads: Box[] = arrows.filter((a) => a.kind !== 'drop' && a.x1 > a.x2 + 1).map((a) => ({ x0: a.x2, x1: a.x2 + 9, y0: a.y2 - 4, y1: a.y2 + 4 }));
+  const hidesHead = (b: Box): boolean => heads.some((h) => b.x0 < h.x1 && b.x1 > h.x0 && b.y0 < h.y1 && b.y1 > h.y0);
   for (const r of regions) {
     if (r.kind === 'partition' || r.kind === 'isolate') {
       if (r.label) place({ x0: r.x0 + 4, x1: r.x0 + 6 + r.label.length * CHAR_W, y0: r.y0 + 3, y1: r.y0 + 16 });
@@ -881,9 +886,10 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
           dy !== 0 &&
           dy !== under &&
           (ys.some((d) => Math.abs(d - own) > 0.5 && Math.sign(d - own) === Math.sign(dy) && Math.abs(d - own) < Math.abs(dy) + LABEL_H * 2) || (dy < 0 && y - last < LABEL_H * 2));
-        const score = (far ? 1000 : 0) + (astray ? 500 : 0) + n * 100 + Math.abs(dy);
+        const head = hidesHead(box);
+        const score = (far ? 1000 : 0) + (astray ? 500 : 0) + (head ? 300 : 0) + n * 100 + Math.abs(dy);
         if (!best || score < best.score) best = { y, box, score };
-        if (n === 0 && !far && !astray) break;
+        if (n === 0 && !far && !astray && !head) break;
       }
       if (!best) continue;
       place(best.box);
