@@ -9,13 +9,20 @@
  * This starter elects leaders, but too eagerly: run the tests and read what goes wrong.
  */
 import type { NodeId } from 'faultlines';
-import { ELECTION_TIMEOUT_MIN_MS, type ElectionNode, type RequestVote, type VoteReply } from './types.ts';
+import {
+  ELECTION_TIMEOUT_MAX_MS,
+  ELECTION_TIMEOUT_MIN_MS,
+  type ElectionNode,
+  type RequestVote,
+  type VoteReply,
+} from './types.ts';
 
 /**
  * How long a follower or candidate waits without hearing from a leader before it
  * starts an election. Called every time the election timer is (re)started.
  */
 export function electionTimeout(_node: ElectionNode): number {
+  // TODO: somewhere between ELECTION_TIMEOUT_MIN_MS and ELECTION_TIMEOUT_MAX_MS, but where?
   return ELECTION_TIMEOUT_MIN_MS;
 }
 
@@ -28,7 +35,8 @@ export function startElection(node: ElectionNode): RequestVote | null {
   node.currentTerm += 1;
   node.role = 'candidate';
   node.votesReceived = new Set();
-  // TODO: a candidate votes for itself, and remembers it durably.
+  // TODO: a candidate votes for itself (votedFor, and its own id in votesReceived), and
+  // remembers it durably.
   return { type: 'request_vote', term: node.currentTerm, candidate: node.id };
 }
 

@@ -31,7 +31,7 @@ export interface ElectionNode {
   role: Role;
   currentTerm: number;
   votedFor: NodeId | null;
-  /** Who voted for this node in currentTerm (only meaningful while candidate). */
+  /** Who voted for this node in currentTerm, itself included (only meaningful while candidate). */
   votesReceived: Set<NodeId>;
   /** Writes currentTerm and votedFor to durable storage (ctx.storage). */
   persist(): void;

@@ -35,7 +35,8 @@ export const RAFT_TIMEOUTS: TimeoutRange = { minMs: 150, spreadMs: 150 };
 class Node implements SimNode<Msg> {
   private readonly ctx: Ctx<Msg>;
   private readonly first: number | undefined;
-  private readonly timeouts: TimeoutRange;
+  /** Changed between runs of the experiment: the next timer started uses it. */
+  timeouts: TimeoutRange;
   role: 'follower' | 'candidate' | 'leader' = 'follower';
   term: number;
   votedFor: NodeId | null;
@@ -131,20 +132,24 @@ class Node implements SimNode<Msg> {
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
 /**
- * One trial of Raft's section 9.3 experiment: elect a leader, crash it at a random moment
- * within a heartbeat interval, and return how long the cluster then had no leader (ms),
- * or `capMs` if none was elected within it.
+ * One trial of Raft's section 9.3 experiment: a cluster elects its first leader with Raft's
+ * usual 150-300 ms timeouts, then every node switches to `timeouts` (each heartbeat restarts
+ * the followers' timers with it), and the leader crashes at a random moment within a
+ * heartbeat interval. Returns how long the cluster then had no leader (ms), or `capMs` if
+ * none was elected within it; NaN if the run did not get as far as the crash.
  */
 export function electionDowntime(seed: number, timeouts: TimeoutRange, capMs = 10_000): number {
   const sim = new Simulation<Msg>({ seed, network: { latency: latency.uniform(2, 12) }, trace: 'off' });
-  sim.addNodes(NODES, (ctx) => new Node(ctx, undefined, timeouts));
+  sim.addNodes(NODES, (ctx) => new Node(ctx, undefined, RAFT_TIMEOUTS));
   const leader = (): NodeId | undefined => NODES.find((id) => sim.node<Node>(id)?.role === 'leader');
   while (leader() === undefined && sim.now < capMs) sim.runSync({ for: 10 });
   const old = leader();
-  if (old === undefined) return capMs;
+  if (old === undefined) return Number.NaN;
+  for (const id of NODES) sim.node<Node>(id)!.timeouts = timeouts;
+  // Four heartbeats or more: every follower's timer has restarted with the new range.
   sim.runSync({ for: 200 + sim.stream('crash at').float() * 50 });
   const crashed = sim.node<Node>(old)!;
-  if (crashed.role !== 'leader') return Number.NaN; // not the run we meant to measure
+  if (crashed.role !== 'leader') return Number.NaN;
   sim.crash(old);
   const from = sim.now;
   while (sim.now - from < capMs) {
@@ -158,6 +163,7 @@ export function electionDowntime(seed: number, timeouts: TimeoutRange, capMs = 1
 /** One row of the table: how one timeout range fared over many crashed leaders. */
 export interface DowntimeRow {
   range: TimeoutRange;
+  /** Crashed leaders measured. */
   trials: number;
   /** Downtimes in ms, of the trials that elected a new leader within the cap. */
   medianMs: number | null;
@@ -180,7 +186,8 @@ export function downtimeTable(ranges: readonly TimeoutRange[], trials = 200, cap
     }
     times.sort((a, b) => a - b);
     const at = (q: number) => (times.length === 0 ? null : times[Math.min(times.length - 1, Math.floor(q * times.length))]!);
-    return { range, trials, medianMs: at(0.5), p90Ms: at(0.9), slowestMs: times.at(-1) ?? null, noLeader, capMs };
+    // Runs that never reached the crash (none, with these settings) are not counted.
+    return { range, trials: times.length + noLeader, medianMs: at(0.5), p90Ms: at(0.9), slowestMs: times.at(-1) ?? null, noLeader, capMs };
   });
 }
 

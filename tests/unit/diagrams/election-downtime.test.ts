@@ -20,20 +20,24 @@ describe('the election-timeout experiment the consensus chapter shows', () => {
     }
   });
 
-  test('"with a fixed timeout, no leader is ever elected"', () => {
-    expect(fixed!.noLeader).toBe(TRIALS);
-    expect(fixed!.medianMs).toBeNull();
+  test('every run gets as far as crashing a leader it elected', () => {
+    for (const row of [fixed, twoValues, fiveMs, fiftyMs, raft]) expect(row!.trials).toBe(TRIALS);
   });
 
-  test('"timeouts of 150 or 151 ms are barely better: about a third of the runs never elect a leader"', () => {
-    expect(twoValues!.noLeader).toBeGreaterThan(TRIALS / 4);
-    expect(twoValues!.noLeader).toBeLessThan(TRIALS / 2);
+  test('"with a fixed timeout, more than half the crashes leave the cluster without a leader for the whole 10 s"', () => {
+    expect(fixed!.noLeader).toBeGreaterThan(TRIALS / 2);
+    expect(fixed!.noLeader).toBeLessThan(TRIALS);
+  });
+
+  test('"timeouts of 150 or 151 ms are better but still bad: about one run in five never elects a leader, and the median of the rest is over a second"', () => {
+    expect(twoValues!.noLeader).toBeGreaterThan(TRIALS / 10);
+    expect(twoValues!.noLeader).toBeLessThan(TRIALS / 4);
     expect(twoValues!.medianMs!).toBeGreaterThan(1_000);
   });
 
-  test('"a few milliseconds help a lot"', () => {
-    expect(fiveMs!.noLeader).toBeLessThan(TRIALS / 20);
-    expect(fiveMs!.medianMs!).toBeLessThan(2_000);
+  test('"a few milliseconds of spread end the livelocks, though the median election still takes several rounds"', () => {
+    expect(fiveMs!.noLeader).toBe(0);
+    expect(fiveMs!.medianMs!).toBeGreaterThan(3 * 150);
   });
 
   test('"a spread of tens of milliseconds makes almost every election succeed at the first attempt"', () => {
