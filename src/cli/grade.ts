@@ -21,19 +21,11 @@ import { materialize, runLabTests } from '../labs/node-run.ts';
 import { typecheckLabFolder } from '../labs/typecheck.ts';
 import { MARKER, readMarker } from '../labs/workspace.ts';
 import { toJUnit, type SubmissionGrade } from '../labs/grade-report.ts';
+import { argsOrHelp, die } from './command.ts';
 
 const USAGE = 'Usage: npm run grade -- <submission folder, or a folder of them> [--lab <id>] [--out <dir>]';
 
-function die(code: number, message: string): never {
-  console.error(message);
-  process.exit(code);
-}
-
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = argsOrHelp(USAGE);
 let labFlag: string | undefined;
 let outFlag: string | undefined;
 const positional: string[] = [];

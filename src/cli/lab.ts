@@ -22,6 +22,7 @@ import { traceFileName } from '../kit/testing.ts';
 import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../labs/lab-folder.ts';
 import { labEnv, runLabTests, vitestArgs, type LabTestResult } from '../labs/node-run.ts';
 import { ensureWorkspace, syncCourseFiles, workspacePath } from '../labs/workspace.ts';
+import { argsOrHelp, die } from './command.ts';
 
 const USAGE = `Usage:
   npm run lab -- <lab id>            copy the starter to workspace/<id>/ once, then run its tests on every save
@@ -31,16 +32,7 @@ const USAGE = `Usage:
       --all                          also the timelines of the runs that passed
   npm run lab -- --list              list the labs`;
 
-function die(code: number, message: string): never {
-  console.error(message);
-  process.exit(code);
-}
-
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = argsOrHelp(USAGE);
 if (args.includes('--list')) {
   for (const id of listLabIds()) {
     const lab = loadLab(id);

@@ -8,13 +8,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { argsOrHelp, die } from './command.ts';
 
-function die(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-const args = process.argv.slice(2);
+const usage = 'Usage: npm run new-lab -- <lab id> --chapter <chapter id> [--title "Title"]';
+const args = argsOrHelp(usage);
 const flag = (name: string) => {
   const i = args.indexOf(name);
   if (i < 0) return undefined;
@@ -25,13 +22,12 @@ const flag = (name: string) => {
 const chapter = flag('--chapter');
 const titleFlag = flag('--title');
 const [id] = args;
-const usage = 'Usage: npm run new-lab -- <lab id> --chapter <chapter id> [--title "Title"]';
-if (!id || !chapter) die(usage);
-if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) die(`Lab id "${id}": use lowercase words joined by hyphens, like "quorum-reads".`);
+if (!id || !chapter) die(2, usage);
+if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) die(2, `Lab id "${id}": use lowercase words joined by hyphens, like "quorum-reads".`);
 const dir = join('labs', id);
-if (existsSync(dir)) die(`${dir} already exists.`);
+if (existsSync(dir)) die(2, `${dir} already exists.`);
 const chapterFile = join('content/chapters', `${chapter}.mdx`);
-if (!existsSync(chapterFile)) die(`${chapterFile} does not exist: name the chapter that will embed the lab.`);
+if (!existsSync(chapterFile)) die(2, `${chapterFile} does not exist: name the chapter that will embed the lab.`);
 const title = titleFlag ?? id.split('-').map((w, i) => (i ? w : w[0]!.toUpperCase() + w.slice(1))).join(' ');
 
 const files: Record<string, string> = {
