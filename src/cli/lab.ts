@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { traceFromJSON, traceHash } from '../sim/index.ts';
+import { traceFromJSON, traceHash, type Trace } from '../sim/index.ts';
 import { textTimeline } from '../diagrams/text-timeline.ts';
 import { failureWindow, viewAround } from '../kit/lab-failure.ts';
 import { traceFileName } from '../kit/testing.ts';
@@ -101,11 +101,13 @@ if (seed === undefined && !once) {
 } else {
   const traceDir = join(dir, '.runs', seed === undefined ? 'last' : `seed-${seed}`);
   rmSync(traceDir, { recursive: true, force: true });
+  // Replaying a seed runs only the seeded tests: the rule-by-rule ones do not change with it.
+  if (seed !== undefined) console.log(`Replaying seed ${seed}: only the tests that run on seeds.`);
   const result = await runLabTests(dir, {
     echo: true,
     traceDir,
     env: { FAULTLINES_LAB: id },
-    ...(seed === undefined ? {} : { seed }),
+    ...(seed === undefined ? {} : { seed, filter: `\\(seed ${seed}\\)` }),
   });
   if (result.errors.length) {
     console.error(`\nThe lab's code could not be run:\n  ${result.errors.map((e) => e.split('\n').slice(0, 6).join('\n    ')).join('\n  ')}`);
@@ -139,8 +141,9 @@ function printTimelines(traceDir: string, s: number, failureWindows: Map<string,
     .map((file) => ({ file, failed: file.endsWith('.failed.json'), name: file.replace(/\.seed-\d+(\.failed)?\.json$/, '').replace(/-/g, ' ') }))
     .sort((a, b) => Number(b.failed) - Number(a.failed));
   const anyFailed = runs.some((r) => r.failed);
-  const seen = new Set<string>();
   const notShown: string[] = [];
+  // Several tests often run the same cluster: one timeline, naming every test that ran it.
+  const groups = new Map<string, { run: (typeof runs)[number]; trace: Trace; alsoIn: string[] }>();
   for (const run of runs) {
     if (anyFailed && !run.failed && !showAll) {
       notShown.push(run.name);
@@ -148,8 +151,11 @@ function printTimelines(traceDir: string, s: number, failureWindows: Map<string,
     }
     const trace = traceFromJSON(readFileSync(join(traceDir, run.file), 'utf8'));
     const hash = traceHash(trace);
-    if (seen.has(hash)) continue; // several tests often run the same cluster
-    seen.add(hash);
+    const g = groups.get(hash);
+    if (g) g.alsoIn.push(run.name);
+    else groups.set(hash, { run, trace, alsoIn: [] });
+  }
+  for (const { run, trace, alsoIn } of groups.values()) {
     const LIMIT = 400;
     // Timers are bookkeeping; the story is in messages, faults and what nodes logged.
     const story = { ...trace, events: trace.events.filter((e) => !e.type.startsWith('timer-')) };
@@ -159,9 +165,12 @@ function printTimelines(traceDir: string, s: number, failureWindows: Map<string,
     const r1 = (x: number) => Math.round(x * 10) / 10;
     const span = shown.from !== undefined || shown.to !== undefined ? `, ${r1(shown.from ?? 0)} ms to ${shown.to === undefined ? 'the end' : `${r1(shown.to)} ms`}` : '';
     console.log(`\n── Timeline of seed ${s}${run.failed ? ' (failed)' : ''}: ${run.name}${span} ──`);
+    if (alsoIn.length) console.log(`   (the same run as: ${alsoIn.join('; ')})`);
     console.log(`   nodes: ${trace.nodes.join(', ')}; ${trace.events.length} events (timers not shown); trace file: ${join(traceDir, run.file)}`);
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    console.log(textTimeline(story, { width: process.stdout.columns || 100, color, limit: LIMIT, ...shown }));
+    // Piped output has no width: $COLUMNS if set, else wide enough for a message's payload.
+    const width = process.stdout.columns || Number(process.env.COLUMNS) || 140;
+    console.log(textTimeline(story, { width, color, limit: LIMIT, ...shown }));
     if (!asked && shown.from !== undefined) console.log(`   (the moments the failure names; --from 0 shows the run from the start)`);
   }
   if (notShown.length > 0) {

@@ -163,7 +163,8 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
           text += ', duplicated';
           if (tone !== 'red') tone = 'magenta';
         }
-        const payload = shortJSON(m.msg, 60);
+        // The row already names the type: show the rest, where the term or the verdict is.
+        const payload = shortJSON(withoutType(m.msg), 60);
         rows.push({ t: e.t, draw: arrow(e.from, e.to, lost ? (lost.t > m.t ? 0.8 : 0.45) : undefined, `${ty} #${m.id}`, tone), text: `${text}  ${payload}`, tone });
         break;
       }
@@ -317,4 +318,10 @@ function compactLine(row: Row): string {
     return lost ? `${a} ──${how ?? ''}${ty} #${id}──${rest}` : `${a} ──${how ?? ''}${ty} #${id}──▶ ${b} ${rest}`;
   }
   return row.text;
+}
+
+function withoutType(msg: unknown): unknown {
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg) || !('type' in msg)) return msg;
+  const { type: _type, ...rest } = msg as Record<string, unknown>;
+  return rest;
 }

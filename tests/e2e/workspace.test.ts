@@ -127,7 +127,7 @@ describeInBrowser('lab workspace', () => {
     await page.waitForSelector('dialog.ws-runview svg');
     // Every test of seed 2 recorded its run; the one that failed comes first and is shown.
     const shown = await page.$eval('dialog.ws-runview select', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent);
-    expect(shown).toMatch(/^Failed: a node whose replies arrive after its election is over/);
+    expect(shown).toMatch(/^Failed: a candidate does not count late votes from an earlier election/);
     const why = await page.textContent('dialog.ws-runview .ws-runview-why');
     expect(why).toMatch(/n4 became leader of term 3 .* counting a vote from n1, but n1 never voted for n4 in term 3/);
     expect(why).toMatch(/votes granted in term 3: /);

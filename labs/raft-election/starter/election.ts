@@ -21,7 +21,7 @@ import {
  * How long a follower or candidate waits without hearing from a leader before it
  * starts an election. Called every time the election timer is (re)started.
  */
-export function electionTimeout(_node: ElectionNode): number {
+export function electionTimeout(node: ElectionNode): number {
   // TODO: somewhere between ELECTION_TIMEOUT_MIN_MS and ELECTION_TIMEOUT_MAX_MS, but where?
   return ELECTION_TIMEOUT_MIN_MS;
 }

@@ -10,9 +10,11 @@
  *   - a heartbeat (AppendEntries)   -> from the current leader: reset the election timer
  * - every time the election timer is started, it lasts electionTimeout() ms.
  *
- * A leader sends a heartbeat to every peer every HEARTBEAT_MS. A node that becomes
- * leader logs `leader { term }`; the tests watch every node's role and term every
- * millisecond, so a node that stays leader after it should have stepped down is seen.
+ * A leader sends a heartbeat to every peer every HEARTBEAT_MS. Nodes log what the
+ * timelines show: `candidate`, `vote`, `refuses n1: voted for n2` (and the like), `newer
+ * term` (moved to a newer term), `step-down` and `leader { term, votes }`. The tests watch every node's
+ * role and term every millisecond, so a node that stays leader after it should have
+ * stepped down is seen.
  */
 import {
   latency,
@@ -82,7 +84,11 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
     const before = this.role;
     const termBefore = this.currentTerm;
     observeTerm(this, msg.term);
-    if (this.currentTerm !== termBefore) this.leaderId = null;
+    if (this.currentTerm !== termBefore) {
+      this.leaderId = null;
+      // In the timeline: a node moving to a newer term, and whether it stopped leading.
+      this.ctx.log(this.role === 'leader' ? 'newer term, still leader!' : 'newer term', { term: this.currentTerm, role: this.role, was: termBefore, from });
+    }
     if (before === 'leader' && this.role !== 'leader') {
       this.ctx.log('step-down', { term: this.currentTerm, from, sawTerm: msg.term });
       this.stopHeartbeats();
@@ -94,6 +100,10 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
         if (reply.granted) {
           this.ctx.log('vote', { term: this.currentTerm, for: msg.candidate });
           this.resetElectionTimer();
+        } else {
+          // Why not, as far as the node's state shows (the learner's rule decided).
+          const why = msg.term < this.currentTerm ? `asked for term ${msg.term}` : this.votedFor !== null ? `voted for ${this.votedFor}` : 'has not voted';
+          this.ctx.log(`refuses ${msg.candidate}: ${why}`, { term: this.currentTerm, candidate: msg.candidate, votedFor: this.votedFor });
         }
         this.ctx.send(from, reply);
         break;

@@ -100,10 +100,11 @@ describe('the election rules, one at a time', () => {
   });
 
   test('a candidate becomes leader with votes from a majority (3 of 5), counting each voter once', () => {
-    const n = node('n1', { currentTerm: 1 });
-    startElection(n);
+    // A candidate as startElection leaves it: term 2, its own vote counted.
+    const n = node('n1', { currentTerm: 2, votedFor: 'n1', role: 'candidate' });
+    n.votesReceived = new Set(['n1']);
     const term = n.currentTerm;
-    expect(handleVoteReply(n, 'n2', vote(term)), 'n1 has its own vote and n2: 2 of 5').toBe(false);
+    expect(handleVoteReply(n, 'n2', vote(term)), 'n1 (candidate in term 2, votesReceived = {n1}) got a yes from n2: 2 of 5').toBe(false);
     expect(handleVoteReply(n, 'n2', vote(term)), 'n2 vote arrived twice (the network duplicates): still 2 of 5').toBe(false);
     expect(handleVoteReply(n, 'n3', vote(term, false)), 'n3 refused: still 2 of 5').toBe(false);
     expect(handleVoteReply(n, 'n4', vote(term)), 'n1, n2 and n4: 3 of 5, a majority').toBe(true);
@@ -203,6 +204,13 @@ function checkMandates(sim: Sim, onlyTerm?: number): void {
   }
 }
 
+/** The nodes that voted for two different candidates in `term`. */
+function votesGivenTwice(sim: Sim, term: number): Set<NodeId> {
+  const to = new Map<NodeId, Set<NodeId>>();
+  for (const v of votesGiven(sim)) if (v.term === term) to.set(v.voter, (to.get(v.voter) ?? new Set()).add(v.candidate));
+  return new Set([...to].filter(([, c]) => c.size > 1).map(([voter]) => voter));
+}
+
 /** When the votes of `term` were given, to draw them with the two leaders. */
 const votes = (sim: Sim, term: number) => votesGiven(sim).filter((v) => v.term === term).map((v) => v.t);
 
@@ -224,18 +232,30 @@ function watch(sim: Sim) {
     const carried = pair.find((id) => !winners.has(id));
     if (carried) {
       const led = logsOf(sim, 'leader').filter((e) => e.node === carried && termOf(e) < term).at(-1);
+      const moved = sim.trace.events.find((e) => e.type === 'log' && e.node === carried && e.text.startsWith('newer term') && termOf(e as LogEvent) === term) as LogEvent | undefined;
       throw new LabFailure(
         `Two leaders in term ${term}: ${pair.join(' and ')}. ${carried} never won an election in term ${term}: ` +
-          `${led ? `it won term ${termOf(led)} at ${led.t.toFixed(1)} ms, ` : ''}then moved to term ${term} when it saw a message of that term, and went on acting as leader. ` +
+          `${led ? `it won term ${termOf(led)} at ${led.t.toFixed(1)} ms, ` : ''}then moved to term ${term} ${moved ? `at ${moved.t.toFixed(1)} ms on a message from ${(moved.data as { from: NodeId }).from}` : 'when it saw a message of that term'}, and went on acting as leader. ` +
           `A leader that sees a higher term must step down to follower.\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`,
-        { nodes: pair, at: [Math.min(...inTerm), Math.max(...inTerm)] },
+        { nodes: pair, at: [Math.min(...inTerm, moved?.t ?? Infinity), Math.max(...inTerm)] },
       );
     }
     checkMandates(sim, term);
-    throw new LabFailure(`${r.explanation}\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`, {
-      nodes: pair,
-      at: [Math.min(...inTerm, ...votes(sim, term)), Math.max(...inTerm)],
-    });
+    // Both won an election in this term: say which rule the numbers show was broken.
+    const wins = logsOf(sim, 'leader').filter((e) => termOf(e) === term && pair.includes(e.node));
+    const majority = Math.floor(sim.nodes.length / 2) + 1;
+    const short = wins.find((e) => ((e.data as { votes?: NodeId[] }).votes ?? []).length < majority);
+    const twice = [...votesGivenTwice(sim, term)];
+    const why = short
+      ? `${short.node} counted ${((short.data as { votes?: NodeId[] }).votes ?? []).length} votes (${((short.data as { votes?: NodeId[] }).votes ?? []).join(', ')}) of ${sim.nodes.length}; a majority is ${majority}.`
+      : twice.length > 0
+        ? `${twice.length === 1 ? twice[0] : `${twice.slice(0, -1).join(', ')} and ${twice.at(-1)}`} voted for both in term ${term}: a node may vote only once per term, and must remember it (persist votedFor) before replying.`
+        : 'Each needs votes from a majority, and a node votes at most once per term.';
+    const times = wins.map((e) => e.t);
+    throw new LabFailure(
+      `Two leaders in term ${term}: ${wins.map((e) => `${e.node} won it at ${e.t.toFixed(1)} ms`).join(' and ')}. ${why}\nIn term ${term}: ${votesInTerm(sim, term)}.\nAt the end: ${describeNodes(sim)}.`,
+      { nodes: pair, at: [Math.min(...times, ...votes(sim, term)), Math.max(...times, ...inTerm)] },
+    );
   };
 }
 
@@ -295,7 +315,7 @@ describe('a cluster of five on a calm network', () => {
     if (!next) {
       throw new LabFailure(
         `${old.id}, leader of term ${old.term}, crashed at ${crashedAt.toFixed(0)} ms, and 1000 ms later the other four still have no leader. ${describeNodes(sim)}.`,
-        { nodes: [old.id], at: [crashedAt, crashedAt + 1000] },
+        { nodes: sim.nodes.filter((n) => n !== old.id), at: [crashedAt, crashedAt + 1000] },
       );
     }
     expect(next.term, `the new leader ${next.id} must be in a newer term than the crashed ${old.id} (term ${old.term})`).toBeGreaterThan(old.term);
@@ -360,10 +380,15 @@ describe('a cluster of five under loss, duplication, reordering, partitions and 
     check();
     const l = runUntilLeader(sim, 1500);
     check();
-    if (!l) throw new LabFailure(`The faults stopped and the network healed at 2500 ms, yet by ${sim.now.toFixed(0)} ms there is no single leader. ${describeNodes(sim)}.`);
+    if (!l) {
+      throw new LabFailure(`The faults stopped and the network healed at 2500 ms, yet by ${sim.now.toFixed(0)} ms there is no single leader. ${describeNodes(sim)}.`, {
+        nodes: sim.nodes,
+        at: [2500, sim.now],
+      });
+    }
   });
 
-  seededTest('a node whose replies arrive after its election is over does not count them in the next one', CHAOS_SEEDS, (seed) => {
+  seededTest('a candidate does not count late votes from an earlier election', CHAOS_SEEDS, (seed) => {
     // Everything sent to one node takes 200-450 ms, longer than an election timeout: when
     // the "yes" votes for its term-T election arrive, it is often a candidate in term T+1.
     const sim = buildCluster(seed);
@@ -398,11 +423,21 @@ describe('a cluster of five under loss, duplication, reordering, partitions and 
             sim.restart(id);
             down.delete(id);
             const after = sim.node<RaftNode>(id)!;
-            if (after.currentTerm < before.term || (after.currentTerm === before.term && before.votedFor !== null && after.votedFor !== before.votedFor)) {
+            const termLost = after.currentTerm < before.term;
+            const voteLost = !termLost && after.currentTerm === before.term && before.votedFor !== null && after.votedFor !== before.votedFor;
+            if (termLost || voteLost) {
               involved.add(id);
-              moments.push(before.at, sim.now);
+              // When the unsaved change happened: the node's last move to that term, or its vote.
+              const mine = sim.trace.events.filter((e) => e.type === 'log' && e.node === id && e.t <= before.at) as LogEvent[];
+              const changed = termLost
+                ? mine.filter((e) => (e.text === 'candidate' || e.text.startsWith('newer term')) && termOf(e) === before.term).at(-1)
+                : mine.filter((e) => e.text === 'vote' && termOf(e) === before.term && (e.data as { for: NodeId }).for === before.votedFor).at(-1);
+              moments.push(changed?.t ?? before.at, sim.now);
+              const when = changed ? ` at ${changed.t.toFixed(1)} ms` : '';
               problems.push(
-                `${id} crashed at ${before.at.toFixed(1)} ms in term ${before.term} having voted for ${before.votedFor}, and restarted at ${sim.now.toFixed(1)} ms in term ${after.currentTerm} having voted for ${after.votedFor ?? 'nobody'}`,
+                termLost
+                  ? `${id}'s term went back from ${before.term} to ${after.currentTerm}: it moved to term ${before.term}${when}, crashed at ${before.at.toFixed(1)} ms and restarted at ${sim.now.toFixed(1)} ms without it`
+                  : `${id} voted for ${before.votedFor} in term ${before.term}${when}, crashed at ${before.at.toFixed(1)} ms and restarted at ${sim.now.toFixed(1)} ms having voted for ${after.votedFor ?? 'nobody'}`,
               );
             }
           });
@@ -414,8 +449,8 @@ describe('a cluster of five under loss, duplication, reordering, partitions and 
     sim.runSync({ until: 3000 });
     if (problems.length > 0) {
       throw new LabFailure(
-        `A restarted node forgot what it had promised: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}. ` +
-          `Only what persist() saved survives a crash: after changing currentTerm or votedFor, call persist() before the reply leaves, or the node may vote twice in one term.`,
+        `A restarted node lost its term or its vote: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}. ` +
+          `Only what persist() saved survives a crash: after changing currentTerm or votedFor (in startElection, observeTerm and handleRequestVote), call persist() before anything leaves the node, or it may vote twice in one term.`,
         { nodes: [...involved], at: [moments[0]!, moments[1]!] },
       );
     }

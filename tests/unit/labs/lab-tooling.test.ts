@@ -108,7 +108,7 @@ describe('npm run lab', { timeout: 120_000 }, () => {
     cpSync('labs/raft-election/variants/counts-stale-votes/election.ts', join(workspace, 'raft-election/election.ts'));
     const { code, out } = run('lab', ['raft-election', '--seed', '2', '--from', '400', '--to', '900'], env);
     expect(code).toBe(1);
-    expect(out).toContain('── Timeline of seed 2 (failed): a node whose replies arrive after its election is over');
+    expect(out).toContain('── Timeline of seed 2 (failed): a candidate does not count late votes from an earlier election');
     expect(out).toMatch(/\d runs of seed 2 passed \(add --all to see their timelines\): .*exactly one leader is elected/);
     const times = [...out.matchAll(/^\s*(\d+(?:\.\d+)?) ms /gm)].map((m) => Number(m[1]));
     expect(times.length).toBeGreaterThan(5);
@@ -119,7 +119,7 @@ describe('npm run lab', { timeout: 120_000 }, () => {
 
     // Without --from/--to, a failing run opens on the moments its failure names.
     const focused = run('lab', ['raft-election', '--seed', '2'], env).out;
-    expect(focused).toContain('does not count them in th, 415.6 ms to 900.5 ms ──');
+    expect(focused).toContain('from an earlier election, 415.6 ms to 900.5 ms ──');
     expect(focused).toContain('(the moments the failure names; --from 0 shows the run from the start)');
 
     const all = run('lab', ['raft-election', '--seed', '2', '--all'], env).out;
