@@ -56,7 +56,7 @@ describe('the election rules, one at a time', () => {
     expect(n.role, 'role after startElection').toBe('candidate');
     expect(n.currentTerm, 'currentTerm after an election starts in term 4').toBe(5);
     expect(req!.term, 'the term in the RequestVote').toBe(5);
-    expect(n.votedFor, 'votedFor: a candidate votes for itself').toBe('n2');
+    expect(n.votedFor, 'votedFor after n2 (which had voted for n3 in term 4) starts an election for term 5: a candidate votes for itself').toBe('n2');
     expect([...n.votesReceived], 'votesReceived: its own vote counts').toEqual(['n2']);
     expect(n.saved, 'what persist() wrote: a crash now must not forget the new term or the vote').toEqual({ currentTerm: 5, votedFor: 'n2' });
   });
