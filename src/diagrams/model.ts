@@ -221,7 +221,9 @@ export function defaultAnnotate(e: TraceEvent): string | undefined {
     const r = d as Record<string, unknown>;
     const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
     if (scalar(r.ts)) return `ts ${String(r.ts)}`;
-    if (scalar(r.term)) return `${scalar(r.role) ? String(r.role) + ' ' : ''}term ${String(r.term)}`;
+    // In which term, then what the node did: "T2 candidate", "T2 vote", "T3 refuses n1: …"
+    // (term first, so a narrow lane that cuts the label keeps it).
+    if (scalar(r.term)) return `T${String(r.term)} ${e.text.length > 16 ? e.text.slice(0, 15) + '…' : e.text}`;
     if (scalar(r.role)) return String(r.role);
   }
   return e.text.length > 18 ? e.text.slice(0, 17) + '…' : e.text;

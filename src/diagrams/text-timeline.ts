@@ -187,7 +187,16 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
         if (!vis(e.node)) break;
         const note = annotate(e, i);
         if (note === undefined) break;
-        rows.push({ t: e.t, draw: at(e.node, '○', 'cyan'), text: `${e.node}: ${note === e.text ? note : `${note}  (${e.text})`}`, tone: 'cyan' });
+        // A row has room for the whole text; a term (Raft's logs carry one) goes after it.
+        const d = e.data as { term?: unknown; role?: unknown } | null;
+        const term = d !== null && typeof d === 'object' && (typeof d.term === 'number' || typeof d.term === 'string') ? d.term : undefined;
+        const text =
+          term !== undefined && opts.annotate === undefined
+            ? `${e.text}  [${logFacts(d as Record<string, unknown>)}]`
+            : note === e.text
+              ? note
+              : `${note}  (${e.text})`;
+        rows.push({ t: e.t, draw: at(e.node, '○', 'cyan'), text: `${e.node}: ${text}`, tone: 'cyan' });
         break;
       }
       case 'timer-fire':
@@ -324,4 +333,17 @@ function withoutType(msg: unknown): unknown {
   if (msg === null || typeof msg !== 'object' || Array.isArray(msg) || !('type' in msg)) return msg;
   const { type: _type, ...rest } = msg as Record<string, unknown>;
   return rest;
+}
+
+/** "term 2, for n4": a log's data in a few words, term first, plain values only. */
+function logFacts(d: Record<string, unknown>): string {
+  const parts = [`term ${String(d.term)}`];
+  for (const [k, v] of Object.entries(d)) {
+    if (k === 'term') continue;
+    if (k === 'role' && typeof v === 'string') parts.push(v);
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') parts.push(`${k} ${String(v)}`);
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) parts.push(`${k} ${v.join(',')}`);
+    else if (v === null) parts.push(`${k} none`);
+  }
+  return parts.join(', ');
 }

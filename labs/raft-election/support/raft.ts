@@ -103,7 +103,7 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
         } else {
           // Why not, as far as the node's state shows (the learner's rule decided).
           const why = msg.term < this.currentTerm ? `asked for term ${msg.term}` : this.votedFor !== null ? `voted for ${this.votedFor}` : 'has not voted';
-          this.ctx.log(`refuses ${msg.candidate}: ${why}`, { term: this.currentTerm, candidate: msg.candidate, votedFor: this.votedFor });
+          this.ctx.log(`refuses ${msg.candidate}: ${why}`, { term: this.currentTerm });
         }
         this.ctx.send(from, reply);
         break;
