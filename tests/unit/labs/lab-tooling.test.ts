@@ -5,10 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadLab, LabFormatError } from '../../../src/labs/lab-folder.ts';
 import { toJUnit } from '../../../src/labs/grade-report.ts';
+import { makeBrokenLab } from './broken-labs.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'faultlines-labs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -32,15 +33,18 @@ describe('lab folders', () => {
   });
 
   test('a malformed lab folder is rejected with every problem, each naming its path', () => {
+    const labsDir = join(tmp, 'broken');
+    // Problems name paths relative to where the command runs.
+    const dir = relative(process.cwd(), makeBrokenLab(labsDir, 'bad-format'));
     let problems: string[] = [];
     try {
-      loadLab('bad-format', 'tests/fixtures/labs');
+      loadLab('bad-format', labsDir);
     } catch (e) {
       problems = (e as LabFormatError).problems;
     }
-    expect(problems).toContain('tests/fixtures/labs/bad-format/solution/lamport.ts: missing (lab.json "files" lists lamport.ts)');
-    expect(problems).toContain('tests/fixtures/labs/bad-format/lab.json: field "variants.2.id": no folder tests/fixtures/labs/bad-format/variants/send-without-tick');
-    expect(problems).toContain('tests/fixtures/labs/bad-format/variants/undocumented: not described in lab.json "variants"');
+    expect(problems).toContain(`${dir}/solution/lamport.ts: missing (lab.json "files" lists lamport.ts)`);
+    expect(problems).toContain(`${dir}/lab.json: field "variants.2.id": no folder ${dir}/variants/send-without-tick`);
+    expect(problems).toContain(`${dir}/variants/undocumented: not described in lab.json "variants"`);
   });
 
   test('an unknown lab id names the labs that exist', () => {
@@ -50,14 +54,16 @@ describe('lab folders', () => {
 
 describe('verify-labs catches dishonest graders', { timeout: 120_000 }, () => {
   test('a variant that passes every test fails verification, naming the lab and the variant', () => {
-    const { code, out } = run('verify-labs', ['--labs-dir', 'tests/fixtures/labs', 'dishonest']);
+    makeBrokenLab(join(tmp, 'broken'), 'dishonest');
+    const { code, out } = run('verify-labs', ['--labs-dir', join(tmp, 'broken'), 'dishonest']);
     expect(code).toBe(1);
     expect(out).toMatch(/lab "dishonest", variant "ties-not-broken" \(Orders events by timestamp only[^)]*\): passes all 36 tests; the grader must catch it/);
     expect(out).toContain('labs: 5 passed, 1 failed');
   });
 
   test('a solution that fails fails verification, naming the failing tests', () => {
-    const { code, out } = run('verify-labs', ['--labs-dir', 'tests/fixtures/labs', 'broken-solution']);
+    makeBrokenLab(join(tmp, 'broken'), 'broken-solution');
+    const { code, out } = run('verify-labs', ['--labs-dir', join(tmp, 'broken'), 'broken-solution']);
     expect(code).toBe(1);
     expect(out).toMatch(/lab "broken-solution", solution: must pass every test on every default seed, but it\n\s+fails "LamportClock, rule by rule tick\(\) and send\(\)/);
   });
