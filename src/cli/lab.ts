@@ -113,7 +113,7 @@ if (seed === undefined && !once) {
     console.error(`\nThe lab's code could not be run:\n  ${result.errors.map((e) => e.split('\n').slice(0, 6).join('\n    ')).join('\n  ')}`);
     process.exit(3);
   }
-  if (seed !== undefined) printTimelines(traceDir, seed, windowsOfFailures(result.tests, seed));
+  if (seed !== undefined) printTimelines(traceDir, seed, windowsOfFailures(result.tests, seed), testTitles(result.tests, seed));
   const failed = result.tests.filter((t) => t.state === 'failed').length;
   process.exit(failed ? 1 : 0);
 }
@@ -131,14 +131,24 @@ function windowsOfFailures(tests: LabTestResult[], s: number): Map<string, { fro
   return out;
 }
 
-function printTimelines(traceDir: string, s: number, failureWindows: Map<string, { from: number; to: number }>): void {
+/** Each trace file's test, by its full name (the file name is a shortened slug of it). */
+function testTitles(tests: LabTestResult[], s: number): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of tests) {
+    const base = t.title.replace(/ \(seed -?\d+\)$/, '');
+    out.set(traceFileName(base, s, t.state === 'failed'), base);
+  }
+  return out;
+}
+
+function printTimelines(traceDir: string, s: number, failureWindows: Map<string, { from: number; to: number }>, titles: Map<string, string>): void {
   if (!existsSync(traceDir)) {
     console.log(`\nNo test recorded a run for seed ${s} (its tests may not use seeds).`);
     return;
   }
   const runs = readdirSync(traceDir)
     .sort()
-    .map((file) => ({ file, failed: file.endsWith('.failed.json'), name: file.replace(/\.seed-\d+(\.failed)?\.json$/, '').replace(/-/g, ' ') }))
+    .map((file) => ({ file, failed: file.endsWith('.failed.json'), name: titles.get(file) ?? file.replace(/\.seed-\d+(\.failed)?\.json$/, '').replace(/-/g, ' ') }))
     .sort((a, b) => Number(b.failed) - Number(a.failed));
   const anyFailed = runs.some((r) => r.failed);
   const notShown: string[] = [];

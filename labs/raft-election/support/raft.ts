@@ -35,6 +35,12 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
   currentTerm: number;
   votedFor: NodeId | null;
   votesReceived = new Set<NodeId>();
+  /**
+   * The term votedFor was set in, as this node saw it change (for failure messages: a vote
+   * left over from an older term reads "voted for n4 in term 1").
+   */
+  votedForTerm: number;
+  private lastVotedFor: NodeId | null;
   /** The leader this node last heard a heartbeat from, in currentTerm. */
   leaderId: NodeId | null = null;
   private readonly ctx: Ctx<RaftMsg>;
@@ -48,6 +54,16 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
     // After a restart, only what was persisted is still here.
     this.currentTerm = ctx.storage.get<number>('currentTerm') ?? 0;
     this.votedFor = ctx.storage.get<NodeId | null>('votedFor') ?? null;
+    this.votedForTerm = this.currentTerm;
+    this.lastVotedFor = this.votedFor;
+  }
+
+  /** Called after each of the learner's functions: remembers when votedFor changed. */
+  private noteVote(): void {
+    if (this.votedFor !== this.lastVotedFor) {
+      this.lastVotedFor = this.votedFor;
+      this.votedForTerm = this.currentTerm;
+    }
   }
 
   persist(): void {
@@ -68,7 +84,8 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
       this.electionTimer = null;
       const req = startElection(this);
       if (req === null) return;
-      this.ctx.log('candidate', { term: this.currentTerm });
+      this.noteVote();
+      this.ctx.log('candidate', { term: this.currentTerm, votedFor: this.votedFor });
       this.leaderId = null;
       for (const p of this.ctx.peers) this.ctx.send(p, { ...req });
       if (this.role === 'leader') this.becameLeader(); // a one-node cluster wins at once
@@ -84,6 +101,7 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
     const before = this.role;
     const termBefore = this.currentTerm;
     observeTerm(this, msg.term);
+    this.noteVote();
     if (this.currentTerm !== termBefore) {
       this.leaderId = null;
       // In the timeline: a node moving to a newer term, and whether it stopped leading.
@@ -97,12 +115,13 @@ export class RaftNode implements SimNode<RaftMsg>, ElectionNode {
     switch (msg.type) {
       case 'request_vote': {
         const reply = handleRequestVote(this, msg);
+        this.noteVote();
         if (reply.granted) {
           this.ctx.log('vote', { term: this.currentTerm, for: msg.candidate });
           this.resetElectionTimer();
         } else {
           // Why not, as far as the node's state shows (the learner's rule decided).
-          const why = msg.term < this.currentTerm ? `asked for term ${msg.term}` : this.votedFor !== null ? `voted for ${this.votedFor}` : 'has not voted';
+          const why = msg.term < this.currentTerm ? `asked for term ${msg.term}` : this.votedFor !== null ? `voted for ${this.votedFor}${this.votedForTerm !== this.currentTerm ? ` in term ${this.votedForTerm}` : ''}` : 'has not voted';
           this.ctx.log(`refuses ${msg.candidate}: ${why}`, { term: this.currentTerm });
         }
         this.ctx.send(from, reply);
@@ -200,7 +219,8 @@ export function describeNodes(sim: Simulation<RaftMsg>): string {
       const n = sim.node<RaftNode>(id);
       if (!n) return `${id} is crashed`;
       const votes = n.role === 'candidate' ? `, votes from ${[...n.votesReceived].sort().join(', ') || 'nobody'}` : '';
-      return `${id} is ${n.role} in term ${n.currentTerm} (voted for ${n.votedFor ?? 'nobody'}${votes})`;
+      const old = n.votedFor !== null && n.votedForTerm !== n.currentTerm ? ` in term ${n.votedForTerm}` : '';
+      return `${id} is ${n.role} in term ${n.currentTerm} (voted for ${n.votedFor ?? 'nobody'}${old}${votes})`;
     })
     .join('; ');
 }

@@ -144,8 +144,11 @@ type Vote = { voter: NodeId; candidate: NodeId; term: number; t: number };
 function votesGiven(sim: Sim): Vote[] {
   const seen = new Set<string>();
   const out: Vote[] = [];
-  for (const e of logsOf(sim, 'vote')) {
-    const v = { voter: e.node, candidate: (e.data as { for: NodeId }).for, term: termOf(e), t: e.t };
+  // A candidate that voted for itself gave a vote too; the node logs its votedFor as it stands.
+  const selfVotes = logsOf(sim, 'candidate').filter((e) => (e.data as { votedFor?: NodeId | null }).votedFor === e.node);
+  const all = [...logsOf(sim, 'vote'), ...selfVotes].sort((a, b) => a.t - b.t);
+  for (const e of all) {
+    const v = { voter: e.node, candidate: e.text === 'candidate' ? e.node : (e.data as { for: NodeId }).for, term: termOf(e), t: e.t };
     const key = `${v.voter} ${v.candidate} ${v.term}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -211,6 +214,15 @@ function votesGivenTwice(sim: Sim, term: number): Set<NodeId> {
   return new Set([...to].filter(([, c]) => c.size > 1).map(([voter]) => voter));
 }
 
+/** Whether one of `voters` crashed between its two votes of `term` (then it forgot, rather than ignored, its first). */
+function crashedBetweenVotes(sim: Sim, term: number, voters: NodeId[]): boolean {
+  return voters.some((voter) => {
+    const ts = votesGiven(sim).filter((v) => v.term === term && v.voter === voter).map((v) => v.t);
+    const [a, b] = [Math.min(...ts), Math.max(...ts)];
+    return sim.trace.events.some((e) => e.type === 'crash' && e.node === voter && e.t >= a && e.t <= b);
+  });
+}
+
 /** When the votes of `term` were given, to draw them with the two leaders. */
 const votes = (sim: Sim, term: number) => votesGiven(sim).filter((v) => v.term === term).map((v) => v.t);
 
@@ -249,7 +261,7 @@ function watch(sim: Sim) {
     const why = short
       ? `${short.node} counted ${((short.data as { votes?: NodeId[] }).votes ?? []).length} votes (${((short.data as { votes?: NodeId[] }).votes ?? []).join(', ')}) of ${sim.nodes.length}; a majority is ${majority}.`
       : twice.length > 0
-        ? `${twice.length === 1 ? twice[0] : `${twice.slice(0, -1).join(', ')} and ${twice.at(-1)}`} voted for both in term ${term}: a node may vote only once per term, and must remember it (persist votedFor) before replying.`
+        ? `${twice.length === 1 ? twice[0] : `${twice.slice(0, -1).join(', ')} and ${twice.at(-1)}`} voted for both in term ${term}: a node may vote only once per term${crashedBetweenVotes(sim, term, twice) ? ', and must remember its vote (persist votedFor) before replying, or a crash makes it forget' : ''}.`
         : 'Each needs votes from a majority, and a node votes at most once per term.';
     const times = wins.map((e) => e.t);
     throw new LabFailure(
@@ -332,9 +344,10 @@ describe('a cluster of five on a calm network', () => {
     const cutAt = sim.now;
     const next = runUntilLeader(sim, 1000, (l) => l.id !== old.id);
     if (!next) {
+      check(); // two leaders on the majority side is the more telling failure
       throw new LabFailure(
-        `${old.id} (leader of term ${old.term}) was cut off from ${rest.join(', ')} at ${cutAt.toFixed(0)} ms; 1000 ms later the majority side has no leader. ${describeNodes(sim)}.`,
-        { nodes: rest },
+        `${old.id} (leader of term ${old.term}) was cut off from ${rest.join(', ')} at ${cutAt.toFixed(0)} ms; 1000 ms later the majority side has no single leader. ${describeNodes(sim)}.`,
+        { nodes: rest, at: [cutAt, cutAt + 1000] },
       );
     }
     sim.runSync({ for: 200 });
