@@ -199,6 +199,16 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
         rows.push({ t: e.t, draw: at(e.node, '○', 'cyan'), text: `${e.node}: ${text}`, tone: 'cyan' });
         break;
       }
+      case 'store': {
+        // What a node wrote to durable storage: what survives its next crash. Writes of the
+        // same moment (currentTerm and votedFor together) share a row.
+        if (!vis(e.node)) break;
+        const prev = rows.at(-1);
+        const key = `${e.node} saves `;
+        if (prev && prev.t === e.t && prev.text.startsWith(key)) prev.text += `, ${e.key}`;
+        else rows.push({ t: e.t, draw: at(e.node, '▪', 'dim'), text: `${key}${e.key}`, tone: 'dim' });
+        break;
+      }
       case 'timer-fire':
         if (opts.timers && vis(e.node)) rows.push({ t: e.t, draw: at(e.node, '·', 'dim'), text: `${e.node} timer ${e.name}`, tone: 'dim' });
         break;

@@ -54,3 +54,28 @@ describe('text timeline', () => {
     for (const t of times) expect(t >= 20 && t <= 40).toBe(true);
   });
 });
+
+describe('text timeline of a Raft-like run', () => {
+  const trace = {
+    version: 1,
+    seed: 1,
+    level: 'full',
+    nodes: ['n1', 'n2'],
+    clients: [],
+    events: [
+      { t: 5, type: 'store', node: 'n1', key: 'currentTerm' },
+      { t: 5, type: 'store', node: 'n1', key: 'votedFor' },
+      { t: 5, type: 'log', node: 'n1', text: 'vote', data: { term: 2, for: 'n2' } },
+      { t: 5, type: 'send', id: 1, from: 'n1', to: 'n2', msg: { type: 'vote', term: 2, granted: true } },
+      { t: 7, type: 'deliver', id: 1, from: 'n1', to: 'n2', msg: { type: 'vote', term: 2, granted: true } },
+    ],
+  } as unknown as Parameters<typeof textTimeline>[0];
+
+  it('shows what a node saved (one row per moment), its logs with their term, and payloads without the type', () => {
+    const out = textTimeline(trace, { width: 140 });
+    expect(out).toMatch(/5\.00 ms\s+▪\s+│\s+n1 saves currentTerm, votedFor/);
+    expect(out).toContain('n1: vote  [term 2, for n2]');
+    expect(out).toContain('{"term":2,"granted":true}');
+    expect(out).not.toContain('"type":"vote"');
+  });
+});
