@@ -84,6 +84,8 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
   const opByInvoke = new Map(ops.map((o) => [o.invoke, o] as const));
   const opByComplete = new Map(ops.filter((o) => o.complete >= 0).map((o) => [o.complete, o] as const));
   const rows: Row[] = [];
+  /** How many times each message has arrived so far (the second arrival is the duplicate). */
+  const arrivals = new Map<number, number>();
   // Lane states for drawing the verticals: up, down (crashed), paused, cut off.
   const ev = trace.events;
 
@@ -135,7 +137,10 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
 
   for (let i = 0; i < ev.length; i++) {
     const e = ev[i]!;
-    if (e.t < from) continue;
+    if (e.t < from) {
+      if (e.type === 'deliver') arrivals.set(e.id, (arrivals.get(e.id) ?? 0) + 1);
+      continue;
+    }
     if (e.t > to) break;
     switch (e.type) {
       case 'send':
@@ -169,11 +174,16 @@ export function textTimeline(trace: Trace, opts: TextTimelineOptions = {}): stri
         break;
       }
       case 'deliver': {
+        // The first arrival of a message is told on its send row ("arrives …"); a duplicate is
+        // whichever copy arrives second, even when the network's extra copy overtook the original.
+        const nth = (arrivals.get(e.id) ?? 0) + 1;
+        arrivals.set(e.id, nth);
         if (!vis(e.to)) break;
         const note = annotate(e, i);
-        if (!e.copy && !e.late && !e.adv && note === undefined) break;
-        const what = e.copy ? `gets a duplicate of #${e.id}` : e.late ? `gets #${e.id} too late (ignored)` : e.adv ? `gets #${e.id} (${e.adv})` : `gets #${e.id}`;
-        rows.push({ t: e.t, draw: at(e.to, '▼', e.copy ? 'magenta' : 'cyan'), text: `${e.to} ${what} from ${e.from}${note !== undefined ? `  ${note}` : ''}`, tone: e.copy ? 'magenta' : undefined });
+        const again = nth > 1;
+        if (!again && !e.late && !e.adv && note === undefined) break;
+        const what = again ? `gets #${e.id} again (duplicated by the network)` : e.late ? `gets #${e.id} too late (ignored)` : e.adv ? `gets #${e.id} (${e.adv})` : `gets #${e.id}`;
+        rows.push({ t: e.t, draw: at(e.to, '▼', again ? 'magenta' : 'cyan'), text: `${e.to} ${what} from ${e.from}${note !== undefined ? `  ${note}` : ''}`, tone: again ? 'magenta' : undefined });
         break;
       }
       case 'drop': {

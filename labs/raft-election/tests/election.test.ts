@@ -375,7 +375,7 @@ describe('a cluster of five on a calm network', () => {
       const w = won[0]!;
       const votes = (w.data as { votes?: string[] }).votes ?? [];
       throw new LabFailure(
-        `The cluster was split into n1,n2 | n3,n4 | n5, so no side can reach 3 of 5 nodes, yet ${w.node} became leader of term ${(w.data as { term: number }).term} at ${w.t.toFixed(1)} ms, counting votes from ${votes.join(', ')}. ` +
+        `The cluster was split into n1,n2 | n3,n4 | n5, so no side can reach 3 of 5 nodes, yet ${w.node} became leader of term ${(w.data as { term: number }).term} at ${w.t.toFixed(1)} ms with ${votes.join(', ')} in votesReceived: ${votes.length} of 5, where a majority is 3. ` +
           `A leader needs votes from more than half of ALL nodes, each voter counted once (the network duplicates messages).`,
         { nodes: [w.node], at: w.t },
       );

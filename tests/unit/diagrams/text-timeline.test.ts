@@ -79,3 +79,28 @@ describe('text timeline of a Raft-like run', () => {
     expect(out).not.toContain('"type":"vote"');
   });
 });
+
+describe('text timeline of a duplicated message', () => {
+  /** The network's extra copy of #1 overtakes the original: the second arrival is the duplicate. */
+  const trace = {
+    version: 1,
+    seed: 1,
+    level: 'full',
+    nodes: ['n1', 'n2'],
+    clients: [],
+    events: [
+      { t: 1, type: 'send', id: 1, from: 'n1', to: 'n2', msg: { type: 'ping' } },
+      { t: 1, type: 'duplicate', id: 1, from: 'n1', to: 'n2' },
+      { t: 3, type: 'deliver', id: 1, from: 'n1', to: 'n2', msg: { type: 'ping' }, copy: true },
+      { t: 6, type: 'deliver', id: 1, from: 'n1', to: 'n2', msg: { type: 'ping' } },
+    ],
+  } as unknown as Parameters<typeof textTimeline>[0];
+
+  it('tells the first arrival on the send row and calls the second one the duplicate, window or not', () => {
+    const out = textTimeline(trace, { width: 140 });
+    expect(out).toContain('ping #1 n1→n2 arrives 3 ms, duplicated');
+    expect(out).toMatch(/6\.00 ms.*n2 gets #1 again \(duplicated by the network\) from n1/);
+    expect(out).not.toMatch(/3\.00 ms.*n2 gets #1/);
+    expect(textTimeline(trace, { width: 140, from: 5 })).toMatch(/6\.00 ms.*n2 gets #1 again/);
+  });
+});
