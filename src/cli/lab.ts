@@ -113,42 +113,31 @@ if (seed === undefined && !once) {
     console.error(`\nThe lab's code could not be run:\n  ${result.errors.map((e) => e.split('\n').slice(0, 6).join('\n    ')).join('\n  ')}`);
     process.exit(3);
   }
-  if (seed !== undefined) printTimelines(traceDir, seed, windowsOfFailures(result.tests, seed), testTitles(result.tests, seed));
+  if (seed !== undefined) printTimelines(traceDir, seed, runsOfTests(result.tests, seed));
   const failed = result.tests.filter((t) => t.state === 'failed').length;
   process.exit(failed ? 1 : 0);
 }
 
-/** For each failing test's trace file: the moments its failure names, if it names any. */
-function windowsOfFailures(tests: LabTestResult[], s: number): Map<string, { from: number; to: number }> {
-  const out = new Map<string, { from: number; to: number }>();
+/** Each trace file's test: its full name (the file name is a shortened slug of it) and, for a failure, the moments it names. */
+function runsOfTests(tests: LabTestResult[], s: number): Map<string, { title: string; window?: { from: number; to: number } }> {
+  const out = new Map<string, { title: string; window?: { from: number; to: number } }>();
   for (const t of tests) {
-    if (t.state !== 'failed' || !t.message) continue;
-    const at = failureWindow(t.message);
     // seededTest named it "<test> (seed N)" and saved its trace under "<test>".
-    const base = t.title.replace(/ \(seed -?\d+\)$/, '');
-    if (at) out.set(traceFileName(base, s, true), viewAround(at));
+    const title = t.title.replace(/ \(seed -?\d+\)$/, '');
+    const at = t.state === 'failed' && t.message ? failureWindow(t.message) : undefined;
+    out.set(traceFileName(title, s, t.state === 'failed'), at ? { title, window: viewAround(at) } : { title });
   }
   return out;
 }
 
-/** Each trace file's test, by its full name (the file name is a shortened slug of it). */
-function testTitles(tests: LabTestResult[], s: number): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const t of tests) {
-    const base = t.title.replace(/ \(seed -?\d+\)$/, '');
-    out.set(traceFileName(base, s, t.state === 'failed'), base);
-  }
-  return out;
-}
-
-function printTimelines(traceDir: string, s: number, failureWindows: Map<string, { from: number; to: number }>, titles: Map<string, string>): void {
+function printTimelines(traceDir: string, s: number, tests: Map<string, { title: string; window?: { from: number; to: number } }>): void {
   if (!existsSync(traceDir)) {
     console.log(`\nNo test recorded a run for seed ${s} (its tests may not use seeds).`);
     return;
   }
   const runs = readdirSync(traceDir)
     .sort()
-    .map((file) => ({ file, failed: file.endsWith('.failed.json'), name: titles.get(file) ?? file.replace(/\.seed-\d+(\.failed)?\.json$/, '').replace(/-/g, ' ') }))
+    .map((file) => ({ file, failed: file.endsWith('.failed.json'), name: tests.get(file)?.title ?? file.replace(/\.seed-\d+(\.failed)?\.json$/, '').replace(/-/g, ' ') }))
     .sort((a, b) => Number(b.failed) - Number(a.failed));
   const anyFailed = runs.some((r) => r.failed);
   const notShown: string[] = [];
@@ -171,7 +160,7 @@ function printTimelines(traceDir: string, s: number, failureWindows: Map<string,
     const story = { ...trace, events: trace.events.filter((e) => !e.type.startsWith('timer-')) };
     // The window asked for, or else the moments the failure itself points at.
     const asked = window.from !== undefined || window.to !== undefined;
-    const shown = asked ? window : (failureWindows.get(run.file) ?? {});
+    const shown = asked ? window : (tests.get(run.file)?.window ?? {});
     const r1 = (x: number) => Math.round(x * 10) / 10;
     const span = shown.from !== undefined || shown.to !== undefined ? `, ${r1(shown.from ?? 0)} ms to ${shown.to === undefined ? 'the end' : `${r1(shown.to)} ms`}` : '';
     console.log(`\n── Timeline of seed ${s}${run.failed ? ' (failed)' : ''}: ${run.name}${span} ──`);

@@ -809,7 +809,7 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
     for (let r = Math.floor(y0 / ROW); r <= Math.floor(y1 / ROW); r++) rows.push(r);
     return rows;
   };
-  const overlaps = (b: Box): boolean => rowsOf(b.y0, b.y1).some((r) => boxRows.get(r)?.some((p) => b.x0 < p.x1 && b.x1 > p.x0 && b.y0 < p.y1 && b.y1 > p.y0) ?? false);
+  const overlaps = (b: Box): boolean => rowsOf(b.y0, b.y1).some((r) => boxRows.get(r)?.some((p) => boxesMeet(b, p)) ?? false);
   const place = (b: Box): void => {
     for (const r of rowsOf(b.y0, b.y1)) {
       let a = boxRows.get(r);
@@ -836,7 +836,7 @@ export function layoutRun(trace: Trace, opts: DiagramOptions = {}): RunLayout {
   // start: keep the head clear, so the label's plate does not hide which way it points.
   // Not a hard obstacle: a label that finds no other place may still cover a head.
   const heads: Box[] = arrows.filter((a) => a.kind !== 'drop' && a.x1 > a.x2 + 1).map((a) => ({ x0: a.x2, x1: a.x2 + 9, y0: a.y2 - 4, y1: a.y2 + 4 }));
-  const hidesHead = (b: Box): boolean => heads.some((h) => b.x0 < h.x1 && b.x1 > h.x0 && b.y0 < h.y1 && b.y1 > h.y0);
+  const hidesHead = (b: Box): boolean => heads.some((h) => boxesMeet(b, h));
   for (const r of regions) {
     if (r.kind === 'partition' || r.kind === 'isolate') {
       if (r.label) place({ x0: r.x0 + 4, x1: r.x0 + 6 + r.label.length * CHAR_W, y0: r.y0 + 3, y1: r.y0 + 16 });
@@ -1049,6 +1049,10 @@ interface Box {
   x1: number;
   y0: number;
   y1: number;
+}
+
+function boxesMeet(a: Box, b: Box): boolean {
+  return a.x0 < b.x1 && a.x1 > b.x0 && a.y0 < b.y1 && a.y1 > b.y0;
 }
 
 /** Whether a line from (x1, y1) to (x2, y2) passes through the box (Liang and Barsky's clipping). */

@@ -165,9 +165,7 @@ function votesInTerm(sim: Sim, term: number): string {
     (e) => `${e.node} won it at ${e.t.toFixed(1)} ms counting votes from ${((e.data as { votes?: NodeId[] }).votes ?? []).join(', ')}`,
   );
   lines.push(`votes granted in term ${term}: ${given.length > 0 ? given.map((v) => `${v.voter} → ${v.candidate} at ${v.t.toFixed(1)} ms`).join(', ') : 'none'}`);
-  const byVoter = new Map<NodeId, Set<NodeId>>();
-  for (const v of given) byVoter.set(v.voter, (byVoter.get(v.voter) ?? new Set()).add(v.candidate));
-  for (const [voter, to] of byVoter) {
+  for (const [voter, to] of candidatesByVoter(sim, term)) {
     if (to.size > 1) lines.push(`${voter} voted for ${[...to].sort().join(' and ')} in the same term`);
   }
   return lines.join('; ');
@@ -207,11 +205,16 @@ function checkMandates(sim: Sim, onlyTerm?: number): void {
   }
 }
 
-/** The nodes that voted for two different candidates in `term`. */
-function votesGivenTwice(sim: Sim, term: number): Set<NodeId> {
+/** Whom each node voted for in `term`, its own candidacy included. */
+function candidatesByVoter(sim: Sim, term: number): Map<NodeId, Set<NodeId>> {
   const to = new Map<NodeId, Set<NodeId>>();
   for (const v of votesGiven(sim)) if (v.term === term) to.set(v.voter, (to.get(v.voter) ?? new Set()).add(v.candidate));
-  return new Set([...to].filter(([, c]) => c.size > 1).map(([voter]) => voter));
+  return to;
+}
+
+/** The nodes that voted for two different candidates in `term`. */
+function votesGivenTwice(sim: Sim, term: number): Set<NodeId> {
+  return new Set([...candidatesByVoter(sim, term)].filter(([, c]) => c.size > 1).map(([voter]) => voter));
 }
 
 /** Whether one of `voters` crashed between its two votes of `term` (then it forgot, rather than ignored, its first). */
