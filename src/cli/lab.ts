@@ -20,7 +20,8 @@ import { textTimeline } from '../diagrams/text-timeline.ts';
 import { failureWindow, viewAround } from '../kit/lab-failure.ts';
 import { traceFileName } from '../kit/testing.ts';
 import { LabFormatError, listLabIds, loadLab, type LabFolder } from '../labs/lab-folder.ts';
-import { labEnv, runLabTests, vitestArgs, type LabTestResult } from '../labs/node-run.ts';
+import { checkLearnerFiles } from '../labs/rules/learner-source.ts';
+import { inheritedEnv, labEnv, runLabTests, vitestArgs, type LabTestResult } from '../labs/node-run.ts';
 import { ensureWorkspace, syncCourseFiles, workspacePath } from '../labs/workspace.ts';
 import { argsOrHelp, die } from './command.ts';
 
@@ -91,11 +92,20 @@ for (const f of lab.meta.files) {
   if (!existsSync(join(dir, f))) die(2, `${dir}/${f} is missing. Restore it, or delete ${dir}/ to start again from the starter.`);
 }
 
+// The format's static rules (state shared between nodes, host time and randomness): no test
+// can see them reliably, and the grader fails a submission that breaks them, so say it first.
+const ruleProblems = checkLearnerFiles(Object.fromEntries(lab.meta.files.map((f) => [f, readFileSync(join(dir, f), 'utf8')])), lab.meta.files);
+if (ruleProblems.length) {
+  console.log(`\nYour code breaks ${ruleProblems.length === 1 ? 'a rule' : 'rules'} that every lab checks (the grader fails it even if every test passes):`);
+  for (const p of ruleProblems) console.log(`  ${dir}/${p.message}`);
+  console.log('');
+}
+
 if (seed === undefined && !once) {
   // Watch mode: Vitest's own, in the workspace, until Ctrl+C.
   const child = spawn(process.execPath, vitestArgs(dir, ['watch']), {
     stdio: 'inherit',
-    env: { ...process.env, ...labEnv({ traceDir: join(dir, '.runs') }), FAULTLINES_LAB: id, FORCE_COLOR: '1' },
+    env: { ...inheritedEnv(), ...labEnv({ traceDir: join(dir, '.runs'), learnerFiles: lab.meta.files }), FAULTLINES_LAB: id, FORCE_COLOR: '1' },
   });
   child.on('close', (code) => process.exit(code ?? 0));
 } else {
@@ -107,6 +117,7 @@ if (seed === undefined && !once) {
     echo: true,
     traceDir,
     env: { FAULTLINES_LAB: id },
+    learnerFiles: lab.meta.files,
     ...(seed === undefined ? {} : { seed, filter: `\\(seed ${seed}\\)` }),
   });
   if (result.errors.length) {
@@ -115,7 +126,7 @@ if (seed === undefined && !once) {
   }
   if (seed !== undefined) printTimelines(traceDir, seed, runsOfTests(result.tests, seed));
   const failed = result.tests.filter((t) => t.state === 'failed').length;
-  process.exit(failed ? 1 : 0);
+  process.exit(failed || ruleProblems.length ? 1 : 0);
 }
 
 /** Each trace file's test: its full name (the file name is a shortened slug of it) and, for a failure, the moments it names. */

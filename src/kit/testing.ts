@@ -18,6 +18,9 @@
  */
 import { test } from 'vitest';
 import type { Trace } from '../sim/trace.ts';
+import { describeHostCall, HostNondeterminismError, setLearnerFiles, takeHostCalls } from '../sim/host-guard.ts';
+import { LabFailure } from './lab-failure.ts';
+import { replayFailure } from './replay-check.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -39,6 +42,10 @@ export function seeds(defaults: readonly number[]): number[] {
   }
   return [...defaults];
 }
+
+// The runner (CLI, grader, page) says which files are the learner's, so the host-time guard
+// points at their lines and not at support code.
+setLearnerFiles(env().FAULTLINES_LEARNER_FILES?.split(',').filter(Boolean));
 
 /** Seeds 1..count: a convenient default set. */
 export function seedRange(count: number, first = 1): number[] {
@@ -108,6 +115,12 @@ function replayHint(seed: number): string {
  * Defines one test per seed, named "<name> (seed N)". The body builds and runs a
  * simulation for that seed and throws (an `expect` failure or a {@link LabFailure}) if
  * the learner's code misbehaved.
+ *
+ * The format's checks come with it, for every lab:
+ * - host time, randomness and timers called by lab code during the run fail the test, even
+ *   if the node code caught the error (see `faultlines`' host guard);
+ * - the first seed of the list is run twice and must give the same trace (replay works),
+ *   unless one seed is being replayed.
  */
 export function seededTest(
   name: string,
@@ -115,17 +128,23 @@ export function seededTest(
   body: (seed: number) => void | Promise<void>,
   options: { timeout?: number } = {},
 ): void {
-  for (const seed of seedList) {
+  const replaying = env().FAULTLINES_SEED !== undefined && env().FAULTLINES_SEED !== '';
+  seedList.forEach((seed, i) => {
     const fullName = `${name} (seed ${seed})`;
     const record = (trace: Trace, failed: boolean) => (sink ?? fileSink)({ test: name, seed, trace, failed });
+    const checkReplay = i === 0 && !replaying;
     test(
       fullName,
       async () => {
         const run: CurrentRun = { test: fullName, seed };
-        current = run;
-        const replaying = env().FAULTLINES_SEED !== undefined;
         try {
-          await body(seed);
+          await runBody(run, body);
+          if (checkReplay && run.source) {
+            const again: CurrentRun = { test: fullName, seed };
+            await runBody(again, body);
+            const broken = again.source ? replayFailure(seed, traceOf(run.source), traceOf(again.source)) : undefined;
+            if (broken) throw broken;
+          }
           if (replaying && run.source) record(traceOf(run.source), false);
         } catch (error) {
           const lines = [`Seed ${seed}. Replay it with: ${replayHint(seed)}`];
@@ -137,13 +156,29 @@ export function seededTest(
             error.message = `${error.message}\n\n${lines.join('\n')}`;
           }
           throw error;
-        } finally {
-          current = undefined;
         }
       },
       options.timeout,
     );
+  });
+}
+
+/** Runs one seed's body as the current run, and fails it for any refused host call. */
+async function runBody(run: CurrentRun, body: (seed: number) => void | Promise<void>): Promise<void> {
+  takeHostCalls();
+  current = run;
+  try {
+    await body(run.seed);
+  } catch (error) {
+    // The guard's own error says it best; a failure it caused downstream says less.
+    const refused = takeHostCalls();
+    if (refused.length && !(error instanceof HostNondeterminismError)) throw new LabFailure(describeHostCall(refused[0]!));
+    throw error;
+  } finally {
+    current = undefined;
   }
+  const refused = takeHostCalls();
+  if (refused.length) throw new LabFailure(describeHostCall(refused[0]!));
 }
 
 /**

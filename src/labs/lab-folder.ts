@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { labSchema, type LabData } from '../lib/schemas.ts';
 import type { FileMap } from './assemble.ts';
+import { readTestList } from './test-list.ts';
 
 export interface LabFolder {
   id: string;
@@ -26,6 +27,8 @@ export interface LabFolder {
   support: FileMap;
   /** Test files, by path relative to tests/. */
   tests: FileMap;
+  /** Every test of the lab (tests.json), or undefined if the lab has no list yet. */
+  testList: string[] | undefined;
 }
 
 export class LabFormatError extends Error {
@@ -113,6 +116,12 @@ export function loadLab(id: string, root = LABS_DIR): LabFolder {
   for (const d of variantDirs) {
     if (!meta.variants.some((v) => v.id === d)) problems.push(`${where(`variants/${d}`)}: not described in lab.json "variants"`);
   }
+  let testList: string[] | undefined;
+  try {
+    testList = readTestList(dir);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   if (problems.length) throw new LabFormatError(problems);
-  return { id, dir, meta, starter, solution, variants, support, tests };
+  return { id, dir, meta, starter, solution, variants, support, tests, testList };
 }

@@ -48,6 +48,8 @@ export interface RunOptions {
   echo?: boolean;
   /** Extra environment for the test process. */
   env?: Record<string, string>;
+  /** The learner's files (lab.json "files"): the host-time guard names their lines. */
+  learnerFiles?: readonly string[];
 }
 
 /** Writes a file map into `dir` (emptied first). */
@@ -68,7 +70,20 @@ export function labEnv(opts: RunOptions): Record<string, string> {
   const env: Record<string, string> = opts.echo ? { FORCE_COLOR: '1', ...opts.env } : { FORCE_COLOR: '0', NO_COLOR: '1', ...opts.env };
   if (opts.seed !== undefined) env.FAULTLINES_SEED = String(opts.seed);
   if (opts.traceDir) env.FAULTLINES_TRACE_DIR = resolve(opts.traceDir);
+  if (opts.learnerFiles?.length) env.FAULTLINES_LEARNER_FILES = opts.learnerFiles.join(',');
   return env;
+}
+
+/**
+ * The environment a lab's test process inherits: this process's, minus every FAULTLINES_*
+ * setting. What is run (a replayed seed, a trace folder, a test timeout) is decided by the
+ * options of the run, never by a variable left in the caller's shell: a grader started with
+ * FAULTLINES_SEED=3 in its environment must still grade every seed.
+ */
+export function inheritedEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('FAULTLINES_')) out[k] = v;
+  return out;
 }
 
 /** Runs the tests of the lab folder `dir` once. */
@@ -81,7 +96,7 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
   return new Promise((done) => {
     const child = spawn(process.execPath, args, {
       cwd: PROJECT,
-      env: { ...process.env, ...labEnv(opts), FAULTLINES_PROGRESS: '1' },
+      env: { ...inheritedEnv(), ...labEnv(opts), FAULTLINES_PROGRESS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let running: string | undefined;
@@ -118,7 +133,7 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      const result = readResults(jsonFile, stderr);
+      const result = readResults(jsonFile, stderr, dir);
       // Vitest's own report says where a file failed to load; keep that, minus the harness.
       const suites = failedSuiteBlocks(stdout + stderr, dir);
       if (suites.length && result.errors.length) result.errors = suites;
@@ -181,7 +196,7 @@ interface JsonReport {
   }[];
 }
 
-function readResults(jsonFile: string, stderr: string): Pick<LabRunResult, 'tests' | 'errors' | 'hung'> {
+function readResults(jsonFile: string, stderr: string, labDir: string): Pick<LabRunResult, 'tests' | 'errors' | 'hung'> {
   let report: JsonReport;
   try {
     report = JSON.parse(readFileSync(jsonFile, 'utf8')) as JsonReport;
@@ -196,9 +211,30 @@ function readResults(jsonFile: string, stderr: string): Pick<LabRunResult, 'test
     for (const a of file.assertionResults ?? []) {
       const state = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : 'skipped';
       const test: LabTestResult = { file: `tests/${rel}`, name: a.fullName, title: a.title ?? a.fullName, state, durationMs: a.duration ?? 0 };
-      if (a.failureMessages?.length) test.message = a.failureMessages[0]!;
+      if (a.failureMessages?.length) test.message = cleanFailure(a.failureMessages[0]!, labDir);
       tests.push(test);
     }
   }
   return { tests, errors };
+}
+
+/**
+ * A failure as the learner reads it: the message and the frames of the lab's own files
+ * (their code, the tests), with paths relative to the lab folder. Frames inside Vitest,
+ * Node and the kit say nothing to a learner, and an absolute path names a temporary folder
+ * of the grader's.
+ */
+export function cleanFailure(message: string, labDir: string): string {
+  const abs = resolve(labDir) + '/';
+  const lines = message.split('\n');
+  const out: string[] = [];
+  for (const line of lines) {
+    if (/^\s+at /.test(line)) {
+      if (!line.includes(abs) || /node_modules|node:internal/.test(line)) continue;
+      out.push(line.split('file://' + abs).join('').split(abs).join(''));
+    } else {
+      out.push(line.split('file://' + abs).join('').split(abs).join(''));
+    }
+  }
+  return out.join('\n').replace(/\n+$/, '');
 }

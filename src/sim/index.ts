@@ -31,3 +31,5 @@ export { cloneData, canonicalJSON } from './data.ts';
 export { EchoNode, GossipNode } from './examples.ts';
 export type { EchoMsg, GossipMsg } from './examples.ts';
 export { determinismProbe, determinismProbeAsync } from './probe.ts';
+export { HostNondeterminismError, describeHostCall, setLearnerFiles, takeHostCalls } from './host-guard.ts';
+export type { HostCall } from './host-guard.ts';

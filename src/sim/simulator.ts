@@ -15,6 +15,7 @@
  * the old incarnation never settle, so their continuations never run.
  * @module
  */
+import { enterSimulation, leaveSimulation, setGuardContext } from './host-guard.ts';
 import type { HistoryEvent } from '../checkers/history.ts';
 import { cloneData } from './data.ts';
 import { EventHeap } from './heap.ts';
@@ -546,7 +547,13 @@ export class Simulation<M extends Message = Message> {
     this.started = true;
     const untilUs = this.untilUs(opts);
     const before = this.stats.events;
-    const r = this.loop(untilUs, this.budget(opts, untilUs), null);
+    let r: number;
+    enterSimulation();
+    try {
+      r = this.loop(untilUs, this.budget(opts, untilUs), null);
+    } finally {
+      leaveSimulation();
+    }
     if (this.needsDrain) {
       throw new Error('runSync: a node or client used a promise (request, sleep, async handler). Use `await sim.run()` instead.');
     }
@@ -563,6 +570,8 @@ export class Simulation<M extends Message = Message> {
     if (this.running) throw new Error('the simulation is already running (did you forget an await?)');
     this.running = true;
     this.started = true;
+    // Promise continuations of node code run during the drains, so the guard covers them too.
+    enterSimulation();
     try {
       const untilUs = this.untilUs(opts);
       let budget = this.budget(opts, untilUs);
@@ -589,6 +598,7 @@ export class Simulation<M extends Message = Message> {
         return this.finish(r, untilUs, total, opts);
       }
     } finally {
+      leaveSimulation();
       this.running = false;
     }
   }
@@ -832,6 +842,7 @@ export class Simulation<M extends Message = Message> {
     const ctx = new NodeCtx<M>(this, p, this.nodeIds);
     if (this.lvl >= LVL_SUMMARY) this.rec.obj({ t: this.now, type: restart ? 'restart' : 'start', node: p.id, incarnation: p.inc });
     let h: SimNode<M>;
+    setGuardContext(p.id, this);
     try {
       h = (p.factory as NodeFactory<M>)(ctx);
     } catch (e) {
@@ -846,6 +857,7 @@ export class Simulation<M extends Message = Message> {
   /** Call a handler and watch its result. */
   private invoke(p: Proc, h: SimNode<M>, fn: AnyFn, a: unknown, b: unknown, c: unknown, what: string): void {
     let r: unknown;
+    setGuardContext(p.id, this);
     try {
       r = fn.call(h, a, b, c);
     } catch (e) {
