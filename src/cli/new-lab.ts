@@ -2,9 +2,11 @@
  * Scaffolds a new lab: npm run new-lab -- <id> --chapter <chapter id> [--title "Title"]
  *
  * Creates labs/<id>/ with a lab.json, a small working example (an echo node), a starter with
- * the bug left in, a solution, three variant folders and a seeded test, and adds the lab to
- * the chapter's "labs" field. Until the variants hold real mistakes, `npm run verify-labs`
- * fails and says so: that is the point.
+ * the bug left in, a solution, three variant folders, a mutants.md and tests that already
+ * follow the format's rules (rule-by-rule tests first; cluster tests over several seeds and
+ * several cluster sizes, with duplicates and reordering), and adds the lab to the chapter's
+ * "labs" field. Until the variants hold real mistakes, the lab has its tests.json and its
+ * mutation record, `npm run verify-labs` fails and says so: that is the point.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,23 +56,48 @@ const files: Record<string, string> = {
 import { latency, Simulation } from 'faultlines';
 import { EchoServer, type Msg } from './node.ts';
 
-export function buildCluster(seed: number): Simulation<Msg> {
-  const sim = new Simulation<Msg>({ seed, network: { latency: latency.uniform(1, 10), loss: 0.1 } });
-  sim.addNodes(['n1', 'n2'], (ctx) => new EchoServer(ctx));
+/** How big the cluster is: tests run more than one size (even ones too), so a hard-coded size fails. */
+export interface ClusterOptions {
+  nodes?: number;
+}
+
+export function buildCluster(seed: number, opts: ClusterOptions = {}): Simulation<Msg> {
+  const sim = new Simulation<Msg>({
+    seed,
+    // Loss, duplication and reordering: whatever the chapter says the learner must handle.
+    network: { latency: latency.uniform(1, 10), loss: 0.1, duplicate: 0.05, reorder: 0.1, reorderMs: 20 },
+  });
+  const ids = Array.from({ length: opts.nodes ?? 3 }, (_, i) => \`n\${i + 1}\`);
+  sim.addNodes(ids, (ctx) => new EchoServer(ctx));
   return sim;
 }
 `,
   'starter/node.ts': nodeFile(false),
   'solution/node.ts': nodeFile(true),
-  'tests/node.test.ts': `import { expect } from 'vitest';
+  'mutants.md': `# Surviving mutants of ${id}
+
+Run \`npm run verify-labs -- --mutants ${id}\`. Kill every surviving mutant you can with a new or
+sharper test; list here only the ones no test can kill (equivalent mutants), one line each, in
+the format labs/README.md gives under "Mutation testing".
+`,
+  'tests/node.test.ts': `import { describe, expect, test } from 'vitest';
 import { LabFailure, recordRun, seededTest, seedRange, seeds } from 'faultlines/testing';
 import { buildCluster } from '../cluster.ts';
 import type { Msg } from '../node.ts';
 
 const SEEDS = seeds(seedRange(5));
+// More than one cluster size, even ones included: a learner's hard-coded 3 must fail somewhere.
+const SIZES = [3, 4, 5];
 
-seededTest('every echo is answered with the same text', SEEDS, async (seed) => {
-  const sim = buildCluster(seed);
+// First, one rule at a time: plain calls of the learner's code, boundaries included.
+describe('the echo rule', () => {
+  test('replace this: one rule of the lab, pinned exactly (equal values, the first call, off-by-one)', () => {
+    expect(1 + 1, 'what is being checked, in words').toBe(2);
+  });
+});
+
+for (const size of SIZES) seededTest(\`with \${size} nodes, every echo is answered with the same text\`, SEEDS, async (seed) => {
+  const sim = buildCluster(seed, { nodes: size });
   recordRun(sim);
   const replies: string[] = [];
   sim.addClient('c1', async (c) => {
@@ -122,4 +149,7 @@ if (m) {
 } else {
   console.log(`Add ${id} to the "labs" field of ${chapterFile} by hand.`);
 }
-console.log(`Created ${dir}/. Next: write the lab, then run npm run verify-labs -- ${id}.`);
+console.log(`Created ${dir}/. Next: write the lab, then:
+  npm run verify-labs -- ${id}                    the solution passes, the starter and every variant fail
+  npm run verify-labs -- --update-tests ${id}     record the lab's list of tests (tests.json)
+  npm run verify-labs -- --mutants ${id}          mutation-test the grader; justify survivors in mutants.md`);

@@ -43,10 +43,6 @@ export function seeds(defaults: readonly number[]): number[] {
   return [...defaults];
 }
 
-// The runner (CLI, grader, page) says which files are the learner's, so the host-time guard
-// points at their lines and not at support code.
-setLearnerFiles(env().FAULTLINES_LEARNER_FILES?.split(',').filter(Boolean));
-
 /** Seeds 1..count: a convenient default set. */
 export function seedRange(count: number, first = 1): number[] {
   return Array.from({ length: count }, (_, i) => first + i);
@@ -165,6 +161,10 @@ export function seededTest(
 
 /** Runs one seed's body as the current run, and fails it for any refused host call. */
 async function runBody(run: CurrentRun, body: (seed: number) => void | Promise<void>): Promise<void> {
+  // The runner (CLI, grader, page) says which files are the learner's, so the host-time
+  // guard points at their lines and not at support code. Read per run: in the page the kit
+  // outlives one run.
+  setLearnerFiles(env().FAULTLINES_LEARNER_FILES?.split(',').filter(Boolean));
   takeHostCalls();
   current = run;
   try {

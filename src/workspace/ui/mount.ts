@@ -220,7 +220,7 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
       runs.length = 0;
       showRunButton.disabled = true;
       status.querySelector('[data-last-run]')!.textContent = 'Last run: running…';
-      const env: Record<string, string> = { FAULTLINES_LAB: id };
+      const env: Record<string, string> = { FAULTLINES_LAB: id, FAULTLINES_LEARNER_FILES: bundle.files.join(',') };
       if (opts.seed !== undefined) env.FAULTLINES_SEED = String(opts.seed);
       const handle = runtime.run({ kind: 'test', env, ...(opts.filter ? { filter: opts.filter } : {}), ...(opts.files ? { files: opts.files } : {}) }, (e: RunEvent) => {
         if (e.type === 'trace') runs.push({ test: e.test, seed: e.seed, failed: e.failed, trace: e.trace });
