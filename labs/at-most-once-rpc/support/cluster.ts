@@ -1,12 +1,15 @@
 /**
  * The cluster the tests run (you do not need to change it). One server, n1, holds a bank
- * account that starts at 0. Three clients, c1, c2 and c3, each make six requests "add X to
+ * account that starts at 0. A few clients (c1, c2, ...) each make a few requests "add X to
  * the account", one after the other, through your RetryingClient. The server node passes
  * every request that arrives to your AccountServer and sends back whatever it returns.
  *
- * The network loses about one message in five (requests and replies alike), duplicates one
- * in ten, and delays some by up to 80 ms, long after the client gave up waiting (30 ms).
- * What changes from seed to seed is which messages it loses, copies and delays.
+ * The tests build this cluster in several shapes (a `ClusterConfig`): from 2 to 7 clients,
+ * attempts that wait from 20 to 60 ms for their reply, and networks that lose up to one
+ * message in three, copy some, and hold some back for much longer than a client waits, so
+ * that a copy of an old request can reach the server after its client has moved on. What
+ * changes from seed to seed is which messages the network loses, copies and delays.
+ * `DEFAULT_CLUSTER` is the shape `npm run sim` shows.
  *
  * Everything the server does goes into the trace: `apply` when the account changes (with
  * the request id and the message that carried it), then `answer` or `no answer` for the copy.
@@ -17,16 +20,43 @@ import type { Account, AddReply, AddRequest, BankMsg, Send } from './protocol.ts
 import { AccountServer } from './server.ts';
 
 export const SERVER = 'n1';
-export const CLIENTS = ['c1', 'c2', 'c3'] as const;
-export const REQUESTS_PER_CLIENT = 6;
-/** How long one attempt waits for its reply before the client may retry. */
-export const TIMEOUT_MS = 30;
-/** How long the tests run the cluster: plenty for every request to get its answer. */
-export const RUN_MS = 2_000;
 
-/** The amount a client adds in its k-th request (k from 1): c1 adds 1, 2, 3 ...; c2 adds 10, 20, 30 ... */
-export function amountFor(client: string, k: number): number {
-  return k * 10 ** CLIENTS.indexOf(client as (typeof CLIENTS)[number]);
+/** One shape of the cluster: who the clients are, how long they wait, what the network does. */
+export interface ClusterConfig {
+  /** The clients' names, e.g. ['c1', 'c2', 'c3']. */
+  clients: readonly string[];
+  /** How many requests each client makes, one after the other. */
+  requestsPerClient: number;
+  /** How long one attempt waits for its reply before the client retries, in ms. */
+  timeoutMs: number;
+  /** The fraction of messages (requests and replies alike) the network loses. */
+  loss: number;
+  /** The fraction of messages the network delivers twice. */
+  duplicate: number;
+  /** The fraction of message copies the network holds back, by up to `holdMs` more. */
+  hold: number;
+  holdMs: number;
+  /** If set, every request adds this amount; if not, c1 adds 1, 2, 3 ..., c2 adds 10, 20, 30 ... */
+  sameAmount?: number;
+  /** How long the tests run the cluster, in ms: plenty for every request to get its answer. */
+  runMs: number;
+}
+
+/** Three clients, six requests each, 30 ms per attempt: the cluster `npm run sim` shows. */
+export const DEFAULT_CLUSTER: ClusterConfig = {
+  clients: ['c1', 'c2', 'c3'],
+  requestsPerClient: 6,
+  timeoutMs: 30,
+  loss: 0.2,
+  duplicate: 0.1,
+  hold: 0.25,
+  holdMs: 150,
+  runMs: 2_000,
+};
+
+/** The amount a client adds in its k-th request (k from 1): the first client adds 1, 2, 3 ..., the second 10, 20, 30 ... */
+export function amountFor(config: ClusterConfig, client: string, k: number): number {
+  return config.sameAmount ?? k * 10 ** Math.max(0, config.clients.indexOf(client));
 }
 
 /** One attempt: one request message the client sent. */
@@ -115,19 +145,20 @@ class ServerNode implements SimNode<BankMsg> {
 
 /** A simulation of the cluster for one seed, and the record of every logical request. */
 export interface Cluster {
+  config: ClusterConfig;
   sim: Simulation<BankMsg>;
   requests: LogicalRequest[];
 }
 
-/** Builds the cluster for one seed. Run it with `await sim.run({ until: RUN_MS })`. */
-export function buildCluster(seed: number): Cluster {
+/** Builds the cluster for one seed. Run it with `await sim.run({ until: config.runMs })`. */
+export function buildCluster(seed: number, config: ClusterConfig = DEFAULT_CLUSTER): Cluster {
   const sim = new Simulation<BankMsg>({
     seed,
-    network: { latency: latency.uniform(2, 12), loss: 0.2, duplicate: 0.1, reorder: 0.15, reorderMs: 80 },
+    network: { latency: latency.uniform(2, 12), loss: config.loss, duplicate: config.duplicate, reorder: config.hold, reorderMs: config.holdMs },
   });
   sim.addNodes([SERVER], (ctx) => new ServerNode(ctx));
   const requests: LogicalRequest[] = [];
-  for (const id of CLIENTS) {
+  for (const id of config.clients) {
     sim.addClient(id, async (c) => {
       let current: LogicalRequest | undefined;
       const send: Send = async (request) => {
@@ -136,15 +167,15 @@ export function buildCluster(seed: number): Cluster {
           f: 'add',
           input: request.amount,
           to: SERVER,
-          timeoutMs: TIMEOUT_MS,
+          timeoutMs: config.timeoutMs,
           msg: request,
           interpret: (m) => (m.type === 'add_ok' ? ok(m) : info(m.type)),
         });
         return r.type === 'ok' ? (r.output as AddReply) : undefined;
       };
       const client = new RetryingClient(id, send);
-      for (let k = 1; k <= REQUESTS_PER_CLIENT; k++) {
-        current = { client: id, k, amount: amountFor(id, k), startedAt: c.now(), attempts: [] };
+      for (let k = 1; k <= config.requestsPerClient; k++) {
+        current = { client: id, k, amount: amountFor(config, id, k), startedAt: c.now(), attempts: [] };
         requests.push(current);
         const balance = await client.add(current.amount);
         current.answer = balance;
@@ -153,22 +184,23 @@ export function buildCluster(seed: number): Cluster {
       }
     });
   }
-  return { sim, requests };
+  return { config, sim, requests };
 }
 
 /** Runs the cluster for one seed and fills in the message id of every attempt. */
-export async function runCluster(seed: number, until = RUN_MS): Promise<Cluster> {
-  const cluster = buildCluster(seed);
-  await cluster.sim.run({ until });
+export async function runCluster(seed: number, config: ClusterConfig = DEFAULT_CLUSTER): Promise<Cluster> {
+  const cluster = buildCluster(seed, config);
+  await cluster.sim.run({ until: config.runMs });
   attachMessageIds(cluster.sim.trace, cluster.requests);
   return cluster;
 }
 
 /** Matches each attempt with its request message in the trace (a client's sends are in order). */
 export function attachMessageIds(trace: Trace, requests: LogicalRequest[]): void {
+  const clients = new Set(requests.map((r) => r.client));
   const sends = new Map<string, number[]>();
   for (const e of trace.events) {
-    if (e.type === 'send' && e.rpc === 'request' && (CLIENTS as readonly string[]).includes(e.from)) {
+    if (e.type === 'send' && e.rpc === 'request' && clients.has(e.from)) {
       const list = sends.get(e.from) ?? [];
       list.push(e.id);
       sends.set(e.from, list);
@@ -203,10 +235,11 @@ export function appliedEffects(trace: Trace): Applied[] {
   return out;
 }
 
-/** The run `npm run sim` shows: the cluster for one seed, until every request is answered (at most 2 s). */
+/** The run `npm run sim` shows: the default cluster for one seed, until every request is answered (at most 2 s). */
 export async function scenario(seed: number): Promise<Trace> {
-  const { sim, requests } = buildCluster(seed);
-  const total = CLIENTS.length * REQUESTS_PER_CLIENT;
-  await sim.runUntil(() => requests.length === total && requests.every((r) => r.answer !== undefined), { for: RUN_MS });
+  const config = DEFAULT_CLUSTER;
+  const { sim, requests } = buildCluster(seed, config);
+  const total = config.clients.length * config.requestsPerClient;
+  await sim.runUntil(() => requests.length === total && requests.every((r) => r.answer !== undefined), { for: config.runMs });
   return sim.trace;
 }

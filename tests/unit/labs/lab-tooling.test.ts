@@ -55,17 +55,18 @@ describe('lab folders', () => {
 describe('verify-labs catches dishonest graders', { timeout: 120_000 }, () => {
   test('a variant that passes every test fails verification, naming the lab and the variant', () => {
     makeBrokenLab(join(tmp, 'broken'), 'dishonest');
-    const { code, out } = run('verify-labs', ['--labs-dir', join(tmp, 'broken'), 'dishonest']);
+    // The mutation record belongs to the real lab; what is tested here is the variant check.
+    const { code, out } = run('verify-labs', ['--labs-dir', join(tmp, 'broken'), '--no-mutants-check', 'dishonest']);
     expect(code).toBe(1);
-    expect(out).toMatch(/lab "dishonest", variant "ties-not-broken" \(Orders events by timestamp only[^)]*\): passes all 36 tests; the grader must catch it/);
+    expect(out).toMatch(/lab "dishonest", variant "ties-not-broken" \(Orders events by timestamp only[^)]*\): passes all \d+ tests; the grader must catch it/);
     expect(out).toContain('labs: 5 passed, 1 failed');
   });
 
   test('a solution that fails fails verification, naming the failing tests', () => {
     makeBrokenLab(join(tmp, 'broken'), 'broken-solution');
-    const { code, out } = run('verify-labs', ['--labs-dir', join(tmp, 'broken'), 'broken-solution']);
+    const { code, out } = run('verify-labs', ['--labs-dir', join(tmp, 'broken'), '--no-mutants-check', 'broken-solution']);
     expect(code).toBe(1);
-    expect(out).toMatch(/lab "broken-solution", solution: must pass every test on every default seed, but it\n\s+fails "LamportClock, rule by rule tick\(\) and send\(\)/);
+    expect(out).toMatch(/lab "broken-solution", solution: must pass every test on every default seed, but it\n\s+fails "LamportClock, rule by rule /);
   });
 });
 
@@ -179,18 +180,21 @@ describe('npm run grade', { timeout: 180_000 }, () => {
       submissions: { submission: string; status: string; passed: number; total: number; problems: string[] }[];
     };
     const by = Object.fromEntries(report.submissions.map((s) => [s.submission, s]));
-    expect(by.ada).toMatchObject({ status: 'passed', passed: 36, total: 36 });
-    expect(by.bo).toMatchObject({ status: 'failed', passed: 0, total: 36 });
+    const all = loadLab('lamport-clocks').testList!.length;
+    expect(by.ada).toMatchObject({ status: 'passed', passed: all, total: all });
+    expect(by.bo).toMatchObject({ status: 'failed', total: all });
+    expect(by.bo!.passed).toBeLessThan(all);
     expect(by.cy!.status).toBe('error');
     expect(by.cy!.problems[0]).toMatch(/^Syntax error at lamport\.ts:1:\d+: /);
     expect(by.di!.problems[0]).toContain('Error: boom at import');
     expect(by.di!.problems[0]).toContain('lamport.ts:');
     expect(by.ed!.status).toBe('error');
-    expect(by.ed!.problems[0]).toMatch(/^Stopped after 4 s with no test finishing, in "LamportClock, rule by rule > tick\(\) and send\(\)/);
+    expect(by.ed!.problems[0]).toMatch(/^Stopped after 4 s with no test finishing, in "LamportClock, rule by rule > /);
     expect(by.flo).toMatchObject({ status: 'error', problems: ['missing lamport.ts'] });
     expect(out).toContain('grade: 1 passed, 5 failed');
     const junit = readFileSync(join(subs, 'grades/junit.xml'), 'utf8');
-    expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="Fault Lines grades" tests="\d+" failures="36" errors="4">/);
+    expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="Fault Lines grades" tests="\d+" failures="(\d+)" errors="4">/);
+    expect(Number(/failures="(\d+)"/.exec(junit)![1])).toBe(all - by.bo!.passed);
     expect(junit).not.toMatch(/\x1b/);
   });
 
