@@ -5,9 +5,11 @@
  * many messages from each node its sender had delivered before sending it (for the
  * sender itself: how many it had sent before). stamp() computes that, and is done.
  *
- * The network reorders messages, so one can arrive before a message it depends on. The
- * tests check that every node delivers a message only after everything that happened
- * before it, and that no message stays stuck in the buffer.
+ * The network reorders messages, so one can arrive before a message it depends on, and
+ * in some tests it delivers a message twice: a second copy must be dropped, whether the
+ * first copy was already delivered or is still waiting. The tests check that every node
+ * delivers each message exactly once, only after everything that happened before it, and
+ * that no message stays stuck in the buffer.
  *
  * This starter delivers every message the moment it arrives. Fix receive().
  */

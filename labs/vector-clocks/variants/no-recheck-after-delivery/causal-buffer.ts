@@ -6,7 +6,9 @@
  * delivered before sending it (for the sender itself: how many it had sent). A receiver
  * may deliver a message from `s` when it is the next one from `s`
  * (deps[s] === delivered[s]) and the receiver has delivered everything else the sender
- * had (deps[k] <= delivered[k] for every other k). Anything else waits in the buffer.
+ * had (deps[k] <= delivered[k] for every other k). Anything else waits in the buffer,
+ * except a second copy of a message (deps[s] below delivered[s], or the same as a message
+ * already waiting): the network duplicates messages, and a copy is dropped.
  */
 import type { Vector } from './vector-clock.ts';
 
@@ -45,8 +47,11 @@ export class CausalBuffer<P> {
    * can be delivered now, in the order to deliver them: none, this one, or several.
    */
   receive(m: CausalMessage<P>): CausalMessage<P>[] {
-    // Already delivered (a duplicate): drop it. This lab's network never duplicates.
-    if ((m.deps[m.from] ?? 0) < (this.count[m.from] ?? 0)) return [];
+    // A second copy (the network duplicates messages): drop it, whether the first copy
+    // was already delivered or is still waiting here.
+    const seq = m.deps[m.from] ?? 0;
+    if (seq < (this.count[m.from] ?? 0)) return [];
+    if (this.waiting.some((w) => w.from === m.from && (w.deps[w.from] ?? 0) === seq)) return [];
     // Delivers the arriving message if it can go, else holds it; never looks at the
     // held messages again.
     if (!this.canDeliver(m)) {
