@@ -1,11 +1,12 @@
 /**
- * The cluster the tests run (you do not need to change it). Three nodes chat: every few
+ * The cluster the tests run (you do not need to change it). A few nodes chat: every few
  * milliseconds of its own clock, each node either does a local step or sends a message to
  * a random peer. Every event is stamped by the node's LamportClock and logged to the
  * trace, so the tests can compare timestamps with what really happened before what.
  *
- * The network loses, delays, reorders and duplicates messages, and each node's physical
- * clock is skewed and drifts, differently for every seed.
+ * The tests run clusters of several sizes, with ids n1, n2, ..., up to n10. The network
+ * loses, delays, reorders and duplicates messages, and each node's physical clock is
+ * skewed and drifts, differently for every seed.
  */
 import { latency, Simulation, type Ctx, type Envelope, type NodeId, type SimNode, type Trace } from 'faultlines';
 import { LamportClock } from './lamport.ts';
@@ -63,24 +64,28 @@ class ChatNode implements SimNode<ChatMsg> {
   }
 }
 
-export const NODES = ['n1', 'n2', 'n3'] as const;
+/** The ids of an `n`-node cluster: n1, n2, ..., nN. */
+export function nodeIds(n: number): NodeId[] {
+  return Array.from({ length: n }, (_, i) => `n${i + 1}`);
+}
 
-/** Builds the cluster for one seed. Run it with `sim.runSync({ until })`. */
-export function buildCluster(seed: number): Simulation<ChatMsg> {
+/** Builds the cluster for one seed, with `nodes` nodes (3 unless told). Run it with `sim.runSync({ until })`. */
+export function buildCluster(seed: number, nodes = 3): Simulation<ChatMsg> {
   const sim = new Simulation<ChatMsg>({
     seed,
     network: { latency: latency.uniform(1, 15), loss: 0.05, duplicate: 0.05, reorder: 0.2, reorderMs: 30 },
   });
-  sim.addNodes(NODES, (ctx) => new ChatNode(ctx));
+  const ids = nodeIds(nodes);
+  sim.addNodes(ids, (ctx) => new ChatNode(ctx));
   // Physical clocks disagree by tens of milliseconds, as they do after NTP on a busy network.
   const r = sim.stream('clock-skew');
-  for (const id of NODES) {
+  for (const id of ids) {
     sim.setClock(id, { skewMs: Math.round((r.float() - 0.5) * 120), drift: (r.float() - 0.5) * 0.002 });
   }
   return sim;
 }
 
-/** The run `npm run sim` shows: the cluster for one seed, for 600 ms. */
+/** The run `npm run sim` shows: the 3-node cluster for one seed, for 600 ms. */
 export function scenario(seed: number): Trace {
   const sim = buildCluster(seed);
   sim.runSync({ until: 600 });

@@ -20,6 +20,12 @@ export function makeBrokenLab(labsDir: string, kind: BrokenLab): string {
   const dir = join(labsDir, kind);
   rmSync(dir, { recursive: true, force: true });
   cpSync(SOURCE, dir, { recursive: true });
+  // Three variants are enough to show each check (and the format's minimum); fewer runs, faster tests.
+  const meta = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as { variants: { id: string }[] };
+  const keep = ['receive-without-increment', 'send-without-tick', 'ties-not-broken'];
+  for (const v of meta.variants) if (!keep.includes(v.id)) rmSync(join(dir, 'variants', v.id), { recursive: true, force: true });
+  meta.variants = meta.variants.filter((v) => keep.includes(v.id));
+  writeFileSync(join(dir, 'lab.json'), JSON.stringify(meta, null, 2) + '\n');
   const starter = readFileSync(join(SOURCE, 'starter/lamport.ts'), 'utf8');
   const solution = readFileSync(join(SOURCE, 'solution/lamport.ts'), 'utf8');
   switch (kind) {

@@ -11,9 +11,7 @@ export class LamportClock {
   private time = 0;
 
   /** The physical clock is not needed: a Lamport clock only counts events. */
-  constructor(physicalNow?: () => number) {
-    void physicalNow;
-  }
+  constructor(_physicalNow?: () => number) {}
 
   /** A local event happened. Returns its timestamp. */
   tick(): number {
@@ -42,8 +40,9 @@ export interface StampedEvent {
 }
 
 /**
- * Orders events for a log that every node agrees on: by timestamp, then by node id.
- * Within one node timestamps are distinct, so no two different events compare 0.
+ * Orders events for a log that every node agrees on: by timestamp, then by node id
+ * compared as strings ("n10" before "n9"). Within one node timestamps are distinct, so
+ * no two different events compare 0.
  */
 export function compareEvents(a: StampedEvent, b: StampedEvent): number {
   if (a.ts !== b.ts) return a.ts - b.ts;
