@@ -20,6 +20,7 @@ import { test } from 'vitest';
 import type { Trace } from '../sim/trace.ts';
 import { describeHostCall, HostNondeterminismError, setLearnerFiles, takeHostCalls } from '../sim/host-guard.ts';
 import { LabFailure } from './lab-failure.ts';
+import { fnv1a64 } from '../sim/hash.ts';
 import { replayFailure } from './replay-check.ts';
 
 type Env = Record<string, string | undefined>;
@@ -67,7 +68,10 @@ function slug(s: string): string {
 
 /** @internal The file a run's trace is saved to: `<test>.seed-<n>[.failed].json`. */
 export function traceFileName(test: string, seed: number, failed: boolean): string {
-  return `${slug(test)}.seed-${seed}${failed ? '.failed' : ''}.json`;
+  // Long names that share their first 80 characters must not share a file: add a short hash.
+  const name = slug(test);
+  const unique = test.length > 60 ? `${name.slice(0, 60)}-${fnv1a64(test).slice(0, 8)}` : name;
+  return `${unique}.seed-${seed}${failed ? '.failed' : ''}.json`;
 }
 
 /** The default sink in Node: $FAULTLINES_TRACE_DIR/<test>.seed-<n>[.failed].json. */

@@ -9,21 +9,16 @@
  * This starter elects leaders, but too eagerly: run the tests and read what goes wrong.
  */
 import type { NodeId } from 'faultlines';
-import {
-  ELECTION_TIMEOUT_MAX_MS,
-  ELECTION_TIMEOUT_MIN_MS,
-  type ElectionNode,
-  type RequestVote,
-  type VoteReply,
-} from './types.ts';
+import type { ElectionNode, RequestVote, VoteReply } from './types.ts';
 
 /**
  * How long a follower or candidate waits without hearing from a leader before it
- * starts an election. Called every time the election timer is (re)started.
+ * starts an election, between node.electionTimeoutMinMs and node.electionTimeoutMaxMs.
+ * Called every time the election timer is (re)started.
  */
 export function electionTimeout(node: ElectionNode): number {
-  // TODO: somewhere between ELECTION_TIMEOUT_MIN_MS and ELECTION_TIMEOUT_MAX_MS, but where?
-  return ELECTION_TIMEOUT_MIN_MS;
+  // TODO: somewhere between node.electionTimeoutMinMs and node.electionTimeoutMaxMs, but where?
+  return node.electionTimeoutMinMs;
 }
 
 /**

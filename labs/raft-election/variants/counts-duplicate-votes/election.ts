@@ -4,24 +4,19 @@
  * Read types.ts for the messages and the node state.
  */
 import type { NodeId } from 'faultlines';
-import {
-  ELECTION_TIMEOUT_MAX_MS,
-  ELECTION_TIMEOUT_MIN_MS,
-  type ElectionNode,
-  type RequestVote,
-  type VoteReply,
-} from './types.ts';
+import type { ElectionNode, RequestVote, VoteReply } from './types.ts';
 
 /** Votes counted per node in its current election (its own included). */
 const votesCounted = new WeakMap<ElectionNode, number>();
 
 /**
  * How long a follower or candidate waits without hearing from a leader before it
- * starts an election. Called every time the election timer is (re)started.
+ * starts an election, between node.electionTimeoutMinMs and node.electionTimeoutMaxMs.
+ * Called every time the election timer is (re)started.
  */
 export function electionTimeout(node: ElectionNode): number {
-  const spread = ELECTION_TIMEOUT_MAX_MS - ELECTION_TIMEOUT_MIN_MS;
-  return ELECTION_TIMEOUT_MIN_MS + Math.floor(node.random() * spread);
+  const spread = node.electionTimeoutMaxMs - node.electionTimeoutMinMs;
+  return node.electionTimeoutMinMs + Math.floor(node.random() * spread);
 }
 
 /**
@@ -69,8 +64,8 @@ export function handleRequestVote(node: ElectionNode, req: RequestVote): VoteRep
  */
 export function handleVoteReply(node: ElectionNode, from: NodeId, reply: VoteReply): boolean {
   if (node.role !== 'candidate' || reply.term !== node.currentTerm || !reply.granted) return false;
-  votesCounted.set(node, (votesCounted.get(node) ?? 1) + 1);
   node.votesReceived.add(from);
+  votesCounted.set(node, (votesCounted.get(node) ?? 1) + 1);
   if (votesCounted.get(node)! * 2 > node.nodes.length) {
     node.role = 'leader';
     return true;

@@ -4,19 +4,15 @@
  * Read types.ts for the messages and the node state.
  */
 import type { NodeId } from 'faultlines';
-import {
-  ELECTION_TIMEOUT_MIN_MS,
-  type ElectionNode,
-  type RequestVote,
-  type VoteReply,
-} from './types.ts';
+import type { ElectionNode, RequestVote, VoteReply } from './types.ts';
 
 /**
  * How long a follower or candidate waits without hearing from a leader before it
- * starts an election. Called every time the election timer is (re)started.
+ * starts an election, between node.electionTimeoutMinMs and node.electionTimeoutMaxMs.
+ * Called every time the election timer is (re)started.
  */
-export function electionTimeout(_node: ElectionNode): number {
-  return ELECTION_TIMEOUT_MIN_MS + 50;
+export function electionTimeout(node: ElectionNode): number {
+  return Math.round((node.electionTimeoutMinMs + node.electionTimeoutMaxMs) / 2);
 }
 
 /**

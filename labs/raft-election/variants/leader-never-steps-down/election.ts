@@ -4,21 +4,16 @@
  * Read types.ts for the messages and the node state.
  */
 import type { NodeId } from 'faultlines';
-import {
-  ELECTION_TIMEOUT_MAX_MS,
-  ELECTION_TIMEOUT_MIN_MS,
-  type ElectionNode,
-  type RequestVote,
-  type VoteReply,
-} from './types.ts';
+import type { ElectionNode, RequestVote, VoteReply } from './types.ts';
 
 /**
  * How long a follower or candidate waits without hearing from a leader before it
- * starts an election. Called every time the election timer is (re)started.
+ * starts an election, between node.electionTimeoutMinMs and node.electionTimeoutMaxMs.
+ * Called every time the election timer is (re)started.
  */
 export function electionTimeout(node: ElectionNode): number {
-  const spread = ELECTION_TIMEOUT_MAX_MS - ELECTION_TIMEOUT_MIN_MS;
-  return ELECTION_TIMEOUT_MIN_MS + Math.floor(node.random() * spread);
+  const spread = node.electionTimeoutMaxMs - node.electionTimeoutMinMs;
+  return node.electionTimeoutMinMs + Math.floor(node.random() * spread);
 }
 
 /**
