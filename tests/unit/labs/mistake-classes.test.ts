@@ -92,11 +92,19 @@ const CASES: Case[] = [
   },
   // Replay: state that hides from the static rules (a closure) still breaks determinism.
   {
-    name: 'replay-rpc-global-ids',
-    lab: 'at-most-once-rpc',
+    // Which of several deliverable messages goes first: either order is causal, but a
+    // closure that outlives the run (a call counter) makes a later run of a seed choose
+    // differently from the first.
+    name: 'replay-vector-closure-order',
+    lab: 'vector-clocks',
     files: () =>
-      edited('at-most-once-rpc', 'client.ts', (t) =>
-        prepend('const nextSeq = (() => { let n = 0; return () => ++n; })();')(t.replace(/this\.seq \+= 1;/, 'this.seq = nextSeq();')),
+      edited('vector-clocks', 'causal-buffer.ts', (t) =>
+        prepend('const warmedUp = (() => { let calls = 0; return () => ++calls > 100; })();')(
+          t.replace(/(\n(\s*)while \(progress\) \{)/, '\n$2const backwards = warmedUp();$1').replace(
+            /for \(let i = 0; i < this\.waiting\.length; i\+\+\) \{\n(\s*)const w = this\.waiting\[i\]!;/,
+            'for (let k = 0; k < this.waiting.length; k++) {\n$1const i = backwards ? this.waiting.length - 1 - k : k;\n$1const w = this.waiting[i]!;',
+          ),
+        ),
       ),
     says: /Replay is broken: seed \d+ ran twice with the same code and gave two different runs/,
   },
@@ -108,6 +116,35 @@ const CASES: Case[] = [
         atStartOf('send', 'this.time = Math.max(this.time, globalTick());')(prepend('const globalTick = (() => { let n = 0; return () => ++n; })();')(t)),
       ),
     says: /Replay is broken: seed \d+ ran twice/,
+  },
+  // Parameters, not constants: a cluster size or a client list copied from the default run.
+  {
+    name: 'fixed-nodes-vector',
+    lab: 'vector-clocks',
+    files: () => edited('vector-clocks', 'vector-clock.ts', (t) => t.replace('for (const node of new Set([...Object.keys(a), ...Object.keys(b)])) {', "for (const node of ['n1', 'n2', 'n3']) {")),
+    says: /\b(n4|n5|n7)\b/,
+  },
+  {
+    name: 'fixed-clients-rpc',
+    lab: 'at-most-once-rpc',
+    files: () =>
+      edited('at-most-once-rpc', 'server.ts', (t) =>
+        t.replace('const seen = this.last.get(request.client);', "const seen = ['c1', 'c2', 'c3'].includes(request.client) ? this.last.get(request.client) : undefined;"),
+      ),
+    says: /\bc[4-7]\b/,
+  },
+  // The faults the chapter names: duplicates must be dropped.
+  {
+    name: 'keeps-duplicates-vector',
+    lab: 'vector-clocks',
+    files: () => edited('vector-clocks', 'causal-buffer.ts', (t) => t.replace(/\n\s*if \(this\.waiting\.some\(\(w\) => w\.from === m\.from[^\n]*\n/, '\n')),
+    says: /copy|twice|duplicate/i,
+  },
+  {
+    name: 'executes-duplicates-rpc',
+    lab: 'at-most-once-rpc',
+    files: () => edited('at-most-once-rpc', 'server.ts', (t) => t.replace('request.seq === seen.seq', 'request.seq === seen.seq && request.amount < 0')),
+    says: /twice|again|more than once|executed/i,
   },
   // Every test counts: a skipped test is not a pass.
   {
