@@ -19,7 +19,7 @@
 export interface HostCall {
   /** What was called, e.g. `Math.random()`. */
   api: string;
-  /** Where, as `file.ts:line:column` (lab-relative), when the stack shows it. */
+  /** Where, as `file.ts:line` (lab-relative), when the stack shows it. */
   where?: string;
   /** The node whose handler was running, when known. */
   node?: string;
@@ -106,7 +106,7 @@ export function takeHostCalls(): HostCall[] {
 const KIT_FRAME = /[\\/](node_modules|src[\\/](sim|kit|checkers|runtimes|labs))[\\/]|\/_astro\/|\.m?js:\d+:\d+\)?$/;
 const FRAME_FILE = /\(?((?:[a-zA-Z]+:\/\/[^\s)]*?|\/)?[^\s()]*?\.tsx?):(\d+):(\d+)\)?\s*$/;
 
-/** The first stack frame that is lab code, as `file.ts:line:col`, or undefined if none. */
+/** The first stack frame that is lab code, as `file.ts:line`, or undefined if none. */
 function labFrame(stack: string): string | undefined {
   const lines = stack.split('\n').slice(1);
   for (const line of lines) {
@@ -118,7 +118,8 @@ function labFrame(stack: string): string | undefined {
     const parent = file.split(/[\\/]/).slice(-2, -1)[0];
     if (parent === 'tests' || base.endsWith('.test.ts')) continue;
     if (learnerFiles && !learnerFiles.includes(base) && !learnerFiles.some((f) => file.endsWith('/' + f))) continue;
-    return `${base}:${m[2]}:${m[3]}`;
+    // File and line only: the page runs type-stripped code whose columns differ from the source's.
+    return `${base}:${m[2]}`;
   }
   return undefined;
 }
