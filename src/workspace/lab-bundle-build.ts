@@ -27,6 +27,7 @@ export function labBundleJson(id: string, env: Record<string, string | undefined
       support: lab.support,
       tests: lab.tests,
       ...(solutionsIncluded(env) ? { solution: lab.solution } : {}),
+      ...(lab.testList ? { testCount: lab.testList.length } : {}),
     };
     text = JSON.stringify(bundle);
     built.set(key, text);

@@ -17,6 +17,8 @@ export interface LabBundle {
   tests: Record<string, string>;
   /** Absent from builds made with FAULTLINES_SOLUTIONS=off. */
   solution?: Record<string, string>;
+  /** How many tests the lab has (its tests.json): "Lab done" needs every one of them passed. */
+  testCount?: number;
 }
 
 /** Builds with FAULTLINES_SOLUTIONS=off leave reference solutions out (for graded cohorts). */

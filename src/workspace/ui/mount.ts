@@ -312,7 +312,14 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
         ? 'cancelled'
         : `${summary.passed} passed, ${summary.failed} failed${summary.fileErrors.length ? `, ${summary.fileErrors.length} errors` : ''}${full ? '' : ' (part of the suite)'}`;
     if (full && summary.state !== 'cancelled') {
-      passed = summary.state === 'pass' && summary.failed === 0 && summary.passed > 0;
+      // Every test of the lab ran and passed: a skipped or missing test is not a pass.
+      passed =
+        summary.state === 'pass' &&
+        summary.failed === 0 &&
+        summary.skipped === 0 &&
+        summary.fileErrors.length === 0 &&
+        summary.passed > 0 &&
+        (bundle.testCount === undefined || summary.passed === bundle.testCount);
       if (passed) markLabPassed();
       saveSoon();
     }
