@@ -1,0 +1,81 @@
+/**
+ * Variant: phi accrual over the gaps of the last 100 intervals by the clock, pruned
+ * whenever it is asked. After 100 intervals of silence the window is empty, phi is NaN,
+ * NaN > 12 is false, and a worker that crashed is trusted again without a heartbeat.
+ */
+
+/** Remember the gaps of the last this many intervals. */
+const WINDOW_INTERVALS = 100;
+/**
+ * Suspect when phi goes above this: one chance in 10^12 of being wrong, if the model held.
+ * Akka's default is 8; Cassandra advises 10 or 12 where pauses and congestion are common.
+ */
+const PHI_THRESHOLD = 12;
+/** A gap longer than this many intervals is an outage (a long stall, a restart), not the peer's rhythm. */
+const OUTAGE_INTERVALS = 10;
+
+export class FailureDetector {
+  private readonly intervalMs: number;
+  private last: number;
+  /** Recent inter-arrival times, oldest first, with when each one ended. */
+  private readonly gaps: { gap: number; at: number }[] = [];
+  private sum = 0;
+  private sumSq = 0;
+
+  /**
+   * `intervalMs` is how often the peer promised to send heartbeats; `now` is when
+   * monitoring starts, on the monitor's clock.
+   */
+  constructor(intervalMs: number, now: number) {
+    this.intervalMs = intervalMs;
+    this.last = now;
+    // Bootstrap: pretend we saw two heartbeats about one interval apart, so the first
+    // real gaps are judged against something sensible.
+    this.record(intervalMs - intervalMs / 4, now);
+    this.record(intervalMs + intervalMs / 4, now);
+  }
+
+  /** A heartbeat from the peer arrived at `now`. */
+  heartbeat(now: number): void {
+    const gap = now - this.last;
+    this.last = now;
+    // Kept in the window, one 2 s outage would make the spread huge for the next 100
+    // heartbeats, and the next crash would be caught in seconds instead of milliseconds.
+    if (gap <= OUTAGE_INTERVALS * this.intervalMs) this.record(gap, now);
+  }
+
+  /** Should the monitor treat the peer as failed at `now`? */
+  suspects(now: number): boolean {
+    return this.phi(now) > PHI_THRESHOLD;
+  }
+
+  /** The suspicion level: -log10 of the chance that a heartbeat still comes this late. */
+  phi(now: number): number {
+    // Forget the gaps that ended too long ago.
+    while (this.gaps.length > 0 && this.gaps[0]!.at < now - WINDOW_INTERVALS * this.intervalMs) {
+      const old = this.gaps.shift()!.gap;
+      this.sum -= old;
+      this.sumSq -= old * old;
+    }
+    const n = this.gaps.length;
+    const mean = this.sum / n;
+    const variance = Math.max(0, this.sumSq / n - mean * mean);
+    // A floor on the standard deviation: a perfectly regular peer must not be
+    // suspected the moment one heartbeat is a millisecond late.
+    const sd = Math.max(Math.sqrt(variance), this.intervalMs / 10);
+    // Real gaps have a longer tail than a normal distribution (GC pauses), so allow one
+    // extra interval on top of the mean, as Akka's acceptable-heartbeat-pause does.
+    const expected = mean + this.intervalMs;
+    const y = (now - this.last - expected) / sd;
+    // P(a gap at least this long), for a normal distribution (logistic approximation).
+    // Far out in the tail it rounds to 0, and phi to Infinity: suspected, as it should be.
+    const pLater = 1 / (1 + Math.exp(y * (1.5976 + 0.070566 * y * y)));
+    return -Math.log10(pLater);
+  }
+
+  private record(gap: number, at: number): void {
+    this.gaps.push({ gap, at });
+    this.sum += gap;
+    this.sumSq += gap * gap;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Variant: phi accrual tuned by hand for heartbeats every 100 ms: the first estimate, the
+ * floor under the spread, the extra pause and the outage limit are written in ms instead of
+ * being worked out from intervalMs.
+ */
+
+/** How many recent inter-arrival times to remember. */
+const WINDOW = 100;
+/**
+ * Suspect when phi goes above this: one chance in 10^12 of being wrong, if the model held.
+ * Akka's default is 8; Cassandra advises 10 or 12 where pauses and congestion are common.
+ */
+const PHI_THRESHOLD = 12;
+/** A gap longer than this is an outage (a long stall, a restart), not the peer's rhythm. */
+const OUTAGE_MS = 1_000;
+
+export class FailureDetector {
+  private readonly intervalMs: number;
+  private last: number;
+  /** Recent inter-arrival times, oldest first. */
+  private readonly gaps: number[] = [];
+  private sum = 0;
+  private sumSq = 0;
+
+  /**
+   * `intervalMs` is how often the peer promised to send heartbeats; `now` is when
+   * monitoring starts, on the monitor's clock.
+   */
+  constructor(intervalMs: number, now: number) {
+    this.intervalMs = intervalMs;
+    this.last = now;
+    // Bootstrap: pretend we saw two heartbeats about one interval apart, so the first
+    // real gaps are judged against something sensible.
+    this.record(75);
+    this.record(125);
+  }
+
+  /** A heartbeat from the peer arrived at `now`. */
+  heartbeat(now: number): void {
+    const gap = now - this.last;
+    this.last = now;
+    // Kept in the window, one 2 s outage would make the spread huge for the next 100
+    // heartbeats, and the next crash would be caught in seconds instead of milliseconds.
+    if (gap <= OUTAGE_MS) this.record(gap);
+  }
+
+  /** Should the monitor treat the peer as failed at `now`? */
+  suspects(now: number): boolean {
+    return this.phi(now) > PHI_THRESHOLD;
+  }
+
+  /** The suspicion level: -log10 of the chance that a heartbeat still comes this late. */
+  phi(now: number): number {
+    const n = this.gaps.length;
+    const mean = this.sum / n;
+    const variance = Math.max(0, this.sumSq / n - mean * mean);
+    // A floor on the standard deviation: a perfectly regular peer must not be
+    // suspected the moment one heartbeat is a millisecond late.
+    const sd = Math.max(Math.sqrt(variance), 10);
+    // Real gaps have a longer tail than a normal distribution (GC pauses), so allow one
+    // extra interval on top of the mean, as Akka's acceptable-heartbeat-pause does.
+    const expected = mean + 100;
+    const y = (now - this.last - expected) / sd;
+    // P(a gap at least this long), for a normal distribution (logistic approximation).
+    // Far out in the tail it rounds to 0, and phi to Infinity: suspected, as it should be.
+    const pLater = 1 / (1 + Math.exp(y * (1.5976 + 0.070566 * y * y)));
+    return -Math.log10(pLater);
+  }
+
+  private record(gap: number): void {
+    this.gaps.push(gap);
+    this.sum += gap;
+    this.sumSq += gap * gap;
+    if (this.gaps.length > WINDOW) {
+      const old = this.gaps.shift()!;
+      this.sum -= old;
+      this.sumSq -= old * old;
+    }
+  }
+}
