@@ -341,6 +341,17 @@ describe('the client, rule by rule', () => {
     const second = await client.add(8);
     expect(second, 'then add(8), answered on its second attempt with balance 1050').toBe(1_050);
   });
+
+  test('a reply with balance 0 (or below) is a reply: add() returns that balance and stops sending', async () => {
+    const net = fakeServer((i) => i === 0, 5);
+    const client = new RetryingClient('c1', net.send);
+    const zero = await client.add(-5).catch((e: unknown) => `an error (${e instanceof Error ? e.message : String(e)})`);
+    expect(net.sent.length, 'attempts add(-5) sent on an account holding 5: the first got no reply, the second a reply with balance 0, so there should be no third').toBe(2);
+    expect(zero, 'what add(-5) returned, answered on its second attempt with balance 0').toBe(0);
+    const below = await client.add(-3).catch((e: unknown) => `an error (${e instanceof Error ? e.message : String(e)})`);
+    expect(net.sent.length - 2, 'attempts the next request, add(-3), sent: its first attempt got a reply with balance -3').toBe(1);
+    expect(below, 'what add(-3) returned, answered at once with balance -3').toBe(-3);
+  });
 });
 
 describe('the server, rule by rule', () => {

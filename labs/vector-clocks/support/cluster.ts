@@ -10,7 +10,10 @@
  *   holds back a message until everything it causally depends on has been delivered.
  *
  * Both are built with `nodes` listing this node first, then its peers (so n2 gets
- * ['n2', 'n1', 'n3', ...]): look nodes up by id, not by position.
+ * ['n2', 'n1', 'n3', ...]): look nodes up by id, not by position. In some tests, though,
+ * each node's VectorClock starts knowing only itself (`nodes` is just ['n2']) and learns of
+ * the other nodes from the vectors that messages bring: a node the clock does not list yet
+ * counts as 0 until then.
  *
  * The network delays and reorders messages (a later message often overtakes an earlier
  * one) and, in some tests, delivers a message twice; it never loses one. Each node takes a
@@ -18,7 +21,8 @@
  *
  * Each event is logged to the trace with its vector, like `deliver n2:4 {n1:1, n2:4, n3:2}`
  * (the delivery at this node of n2's 4th message, stamped by this node's VectorClock).
- * A message the buffer keeps is logged `hold`; one it neither keeps nor delivers, `drop`.
+ * A message the buffer keeps is logged `hold` (with how many copies of it held() then lists);
+ * one it neither keeps nor delivers, `drop`.
  */
 import { latency, Simulation, type Ctx, type NodeId, type SimNode, type Trace } from 'faultlines';
 import { CausalBuffer } from './causal-buffer.ts';
@@ -38,6 +42,8 @@ export interface ClusterOptions {
   steps?: number;
   /** Probability that the network delivers a message twice: 0 unless given. */
   duplicate?: number;
+  /** If true, each node's VectorClock is built knowing only its own node: false unless given. */
+  clockStartsAlone?: boolean;
 }
 
 /** The node ids of a cluster of `count` nodes: n1, n2, ... */
@@ -56,11 +62,11 @@ export class ChatNode implements SimNode<ChatMsg> {
   private steps = 0;
   private sent = 0;
 
-  constructor(ctx: Ctx<ChatMsg>, steps: number) {
+  constructor(ctx: Ctx<ChatMsg>, steps: number, clockStartsAlone: boolean) {
     this.ctx = ctx;
     this.stepsToTake = steps;
     const nodes = [ctx.id, ...ctx.peers];
-    this.clock = new VectorClock(ctx.id, nodes);
+    this.clock = new VectorClock(ctx.id, clockStartsAlone ? [ctx.id] : nodes);
     this.buffer = new CausalBuffer<Payload>(ctx.id, nodes);
   }
 
@@ -86,7 +92,8 @@ export class ChatNode implements SimNode<ChatMsg> {
     const heldBefore = this.heldCopies(msg.id);
     const ready = this.buffer.receive({ from: msg.from, deps: msg.deps, payload: { id: msg.id, vc: msg.vc } });
     if (!ready.some((m) => m.payload.id === msg.id)) {
-      if (this.heldCopies(msg.id) > heldBefore) this.ctx.log(`hold ${msg.id} deps ${show(msg.deps)}`, { kind: 'hold', id: msg.id });
+      const copies = this.heldCopies(msg.id);
+      if (copies > heldBefore) this.ctx.log(`hold ${msg.id} deps ${show(msg.deps)}`, { kind: 'hold', id: msg.id, copies });
       else this.ctx.log(`drop ${msg.id} deps ${show(msg.deps)}`, { kind: 'drop', id: msg.id });
     }
     for (const m of ready) {
@@ -112,7 +119,8 @@ export function buildCluster(seed: number, opts: ClusterOptions = {}): Simulatio
     seed,
     network: { latency: latency.uniform(1, 20), reorder: 0.3, reorderMs: 40, duplicate: opts.duplicate ?? 0 },
   });
-  sim.addNodes(nodeIds(opts.nodes ?? 3), (ctx) => new ChatNode(ctx, steps));
+  const alone = opts.clockStartsAlone ?? false;
+  sim.addNodes(nodeIds(opts.nodes ?? 3), (ctx) => new ChatNode(ctx, steps, alone));
   return sim;
 }
 

@@ -63,6 +63,28 @@ describe('VectorClock and compare, rule by rule', () => {
     expect(fmt(clock.tick(), five), 'then n4 does a local step').toBe('{n1:0, n2:2, n3:0, n4:2, n5:3}');
   });
 
+  test('receive() takes in the entries of nodes the clock does not list yet (a missing entry counts as 0)', () => {
+    const clock = new VectorClock('n1', ['n1']);
+    const got = clock.receive({ n1: 0, n3: 2 });
+    expect(fmt(got), 'n1, whose clock was built knowing only n1, receives a message stamped {n1:0, n3:2}').toBe('{n1:1, n2:0, n3:2}');
+    expect(fmt(clock.read()), 'n1\'s clock read after that receive').toBe('{n1:1, n2:0, n3:2}');
+    const next = clock.receive({ n2: 1, n3: 1 });
+    expect(fmt(next), 'then n1 receives a message stamped {n2:1, n3:1}').toBe('{n1:2, n2:1, n3:2}');
+    expect(fmt(clock.tick()), 'then n1 does a local step').toBe('{n1:3, n2:1, n3:2}');
+    const five = nodeIds(5);
+    const n2 = new VectorClock('n2', ['n2', 'n1', 'n3']);
+    expect(fmt(n2.receive({ n1: 1, n4: 3, n5: 1 }), five), 'n2, whose clock lists n1, n2 and n3, receives a message stamped {n1:1, n4:3, n5:1}').toBe(
+      '{n1:1, n2:1, n3:0, n4:3, n5:1}',
+    );
+  });
+
+  test('receive() keeps its own entries for nodes the message\'s vector leaves out', () => {
+    const clock = new VectorClock('n3', NODES);
+    clock.receive({ n1: 2, n2: 1, n3: 0 }); // n3 is at {n1:2, n2:1, n3:1}
+    const got = clock.receive({ n2: 3 });
+    expect(fmt(got), 'n3 at {n1:2, n2:1, n3:1} receives a message stamped {n2:3}, which leaves out n1 and n3').toBe('{n1:2, n2:3, n3:2}');
+  });
+
   test('the vectors a clock hands out are copies: they do not change when the clock moves on', () => {
     const clock = new VectorClock('n1', NODES);
     const first = clock.tick();
@@ -222,6 +244,9 @@ describe('CausalBuffer, rule by rule (messages are named like n2:1, n2\'s first 
     const b = new CausalBuffer<string>('n3', NODES);
     expect(ids(b.receive(msg('n1', { n1: 1, n2: 0, n3: 0 }, 'n1:2'))), 'n3 receives n1:2 before n1:1').toBe('[]');
     expect(ids(b.receive(msg('n1', { n1: 1, n2: 0, n3: 0 }, 'n1:2'))), 'then a second copy of n1:2').toBe('[]');
+    expect(ids(b.held()), 'what n3 holds right after the second copy of n1:2 arrived (the first copy is still waiting)').toBe('[n1:2]');
+    expect(ids(b.receive(msg('n1', { n1: 1, n2: 0, n3: 0 }, 'n1:2'))), 'then a third copy of n1:2').toBe('[]');
+    expect(ids(b.held()), 'what n3 holds after the third copy').toBe('[n1:2]');
     expect(ids(b.receive(msg('n1', { n1: 0, n2: 0, n3: 0 }, 'n1:1'))), 'then n1:1 arrives').toBe('[n1:1, n1:2]');
     expect(ids(b.held()), 'what n3 holds at the end').toBe('[]');
     expect(fmt(b.delivered()), 'what n3 has delivered').toBe('{n1:2, n2:0, n3:0}');
@@ -269,13 +294,16 @@ interface Config extends Required<ClusterOptions> {
   defaults: number[];
 }
 
-/** Every cluster test runs on each of these: sizes 3, 4, 5 and 7, with and without duplicates. */
+/**
+ * Every cluster test runs on each of these: sizes 3, 4, 5 and 7, with and without duplicates,
+ * and with clocks that start knowing every node or only their own.
+ */
 const CLUSTERS: Config[] = [
-  { nodes: 3, steps: 25, duplicate: 0, defaults: seedRange(3) },
-  { nodes: 3, steps: 25, duplicate: 0.2, defaults: seedRange(2, 4) },
-  { nodes: 4, steps: 16, duplicate: 0.15, defaults: seedRange(2, 6) },
-  { nodes: 5, steps: 10, duplicate: 0.15, defaults: seedRange(2, 8) },
-  { nodes: 7, steps: 6, duplicate: 0.1, defaults: [10] },
+  { nodes: 3, steps: 25, duplicate: 0, clockStartsAlone: false, defaults: seedRange(3) },
+  { nodes: 3, steps: 25, duplicate: 0.2, clockStartsAlone: false, defaults: seedRange(2, 4) },
+  { nodes: 4, steps: 16, duplicate: 0.15, clockStartsAlone: true, defaults: seedRange(2, 6) },
+  { nodes: 5, steps: 10, duplicate: 0.15, clockStartsAlone: false, defaults: seedRange(2, 8) },
+  { nodes: 7, steps: 6, duplicate: 0.1, clockStartsAlone: true, defaults: [10] },
 ];
 
 /**
@@ -314,7 +342,7 @@ let replayChecked = false;
 
 /** The cluster's run for one seed, and what happened before what in it. */
 function runCluster(seed: number, config: Config): Run {
-  const key = `${config.nodes}/${config.steps}/${config.duplicate}/${seed}`;
+  const key = `${config.nodes}/${config.steps}/${config.duplicate}/${config.clockStartsAlone}/${seed}`;
   const name = expect.getState().currentTestName ?? '';
   let entry = runs.get(key);
   if (!entry) {
@@ -378,10 +406,11 @@ for (const config of CLUSTERS) {
   const SEEDS = clusterSeeds(config);
   if (SEEDS.length === 0) continue;
   const n = config.nodes;
-  const size = `${n} nodes${config.duplicate > 0 ? ', duplicates' : ''}`;
+  const size = `${n} nodes${config.duplicate > 0 ? ', duplicates' : ''}${config.clockStartsAlone ? ', clocks start alone' : ''}`;
   const network = config.duplicate > 0 ? 'delays, reorders and duplicates' : 'delays and reorders';
+  const clocks = config.clockStartsAlone ? ', each clock starting out knowing only its own node' : '';
 
-  describe(`a ${n}-node chat on a network that ${network} messages`, () => {
+  describe(`a ${n}-node chat on a network that ${network} messages${clocks}`, () => {
     /** "n2's send of n2:4 at 31.0 ms, stamped {...}" */
     const show = (e: AppEvent, run: Run): string => {
       const what = e.kind === 'local' ? 'local step' : e.kind === 'send' ? `send of ${e.id}` : `delivery of ${e.id}`;
@@ -407,11 +436,16 @@ for (const config of CLUSTERS) {
           const got = e.vc?.[k] ?? 0;
           if (got !== count[k]) {
             const last = lastOn[k];
+            const listed = k in (e.vc ?? {});
             throw new LabFailure(
-              `${show(e, run)}.\nIts entry ${k} is ${got}, but this event knows of exactly ${plural(count[k]!, 'event')} on ${k}` +
+              `${show(e, run)}.\nIts entry ${k} is ${listed ? got : `missing (so 0)`}, but this event knows of exactly ${plural(count[k]!, 'event')} on ${k}` +
                 ` (events on ${k} that happened before it${k === e.node ? ', and itself' : ''}` +
                 (last && last !== e ? `; the latest: ${show(last, run)}).` : ').') +
-                ` Entry ${k} of a vector clock counts the events on ${k} that the event knows about.`,
+                ` Entry ${k} of a vector clock counts the events on ${k} that the event knows about.` +
+                (Number.isNaN(got) ? ` (NaN, not a number, is what arithmetic and Math.max give when one side is undefined.)` : '') +
+                (config.clockStartsAlone && k !== e.node
+                  ? `\nIn this cluster ${e.node}'s clock started out knowing only ${e.node}: it learns of ${k} from the vectors messages bring, and an entry it does not list yet counts as 0.`
+                  : ''),
               {
                 nodes: [...new Set([e.node, k])],
                 messages: defined([e.id && e.kind === 'deliver' ? wireId(run, e.id, e.node) : undefined]),
@@ -526,6 +560,25 @@ for (const config of CLUSTERS) {
         if (mine.has(e.id!)) again.get(e.node)!.push(e);
         mine.set(e.id!, e.t);
         count[send.node]! += 1;
+      }
+    });
+
+    seededTest(`${size}: a copy of a message that arrives while the first copy is still held is dropped, not held too`, SEEDS, (seed) => {
+      const run = runCluster(seed, config);
+      for (const e of run.trace.events) {
+        if (e.type !== 'log' || typeof e.data !== 'object' || e.data === null) continue;
+        const { kind, id, copies } = e.data as { kind?: unknown; id?: unknown; copies?: unknown };
+        if (kind !== 'hold' || typeof id !== 'string' || typeof copies !== 'number' || copies < 2) continue;
+        const node = e.node;
+        const from = id.split(':')[0]!;
+        const arrived = (run.wire.get(`${id}>${node}`)?.arrived ?? []).filter((t) => t <= e.t);
+        const seq = run.events[run.sendIndex.get(id) ?? -1]?.deps?.[from] ?? 0;
+        throw new LabFailure(
+          `At ${ms(e.t)} ${node}'s buffer held ${copies} copies of ${id} at once (held() listed it ${copies} times).\n` +
+            `The network delivered ${id} to ${node} at ${arrived.map(ms).join(' and ')}; when a copy arrived, the first was still waiting. ` +
+            `A message from ${from} with the same deps[${from}] (${seq}) already waiting means the new one is a copy: drop it, just as you drop a copy of a message already delivered.`,
+          { nodes: [node, from], messages: defined([wireId(run, id, node)]), at: arrived.length ? span(...arrived, e.t) : e.t },
+        );
       }
     });
 

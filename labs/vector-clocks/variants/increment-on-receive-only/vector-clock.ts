@@ -18,7 +18,11 @@ export class VectorClock {
   private readonly self: string;
   private readonly v: Vector = {};
 
-  /** `self` is this node's id; `nodes` lists every node (this one included). */
+  /**
+   * `self` is this node's id; `nodes` lists the nodes it knows of at the start (this one
+   * included): usually every node, in some tests only itself. A message's vector may name
+   * a node the clock does not list yet; a missing entry counts as 0.
+   */
   constructor(self: string, nodes: readonly string[]) {
     this.self = self;
     for (const n of nodes) this.v[n] = 0;
