@@ -75,8 +75,7 @@ for (const id of ids) {
     const r = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 20_000 });
     const failed = failedNames(r);
     const passed = r.tests.filter((t) => t.state === 'passed').length;
-    const learnerFiles = Object.fromEntries(lab.meta.files.map((f) => [f, files[f] ?? '']));
-    const source = checkLearnerFiles(learnerFiles, lab.meta.files);
+    const source = checkLearnerFiles(files, lab.meta.files);
     const listed = lab.testList ? compareWithList(r.tests, lab.testList) : undefined;
     let verdict = typeErrors.length ? 'FAIL' : 'ok';
     if (impl.kind === 'solution') {

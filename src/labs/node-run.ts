@@ -11,7 +11,7 @@ const PROGRESS_PREFIX = '@@faultlines '; // see progress-setup.ts
 
 const PROJECT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const LAB_CONFIG = join(PROJECT, 'src/labs/vitest.lab.config.ts');
-const VITEST = join(PROJECT, 'node_modules/vitest/vitest.mjs');
+export const VITEST = join(PROJECT, 'node_modules/vitest/vitest.mjs');
 
 export interface LabTestResult {
   file: string;
@@ -80,9 +80,9 @@ export function labEnv(opts: RunOptions): Record<string, string> {
  * options of the run, never by a variable left in the caller's shell: a grader started with
  * FAULTLINES_SEED=3 in its environment must still grade every seed.
  */
-export function inheritedEnv(): Record<string, string> {
+export function inheritedEnv(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('FAULTLINES_')) out[k] = v;
+  for (const [k, v] of Object.entries(from)) if (v !== undefined && !k.startsWith('FAULTLINES_')) out[k] = v;
   return out;
 }
 
@@ -229,12 +229,9 @@ export function cleanFailure(message: string, labDir: string): string {
   const lines = message.split('\n');
   const out: string[] = [];
   for (const line of lines) {
-    if (/^\s+at /.test(line)) {
-      if (!line.includes(abs) || /node_modules|node:internal/.test(line)) continue;
-      out.push(line.split('file://' + abs).join('').split(abs).join(''));
-    } else {
-      out.push(line.split('file://' + abs).join('').split(abs).join(''));
-    }
+    const frame = /^\s+at /.test(line);
+    if (frame && (!line.includes(abs) || /node_modules|node:internal/.test(line))) continue;
+    out.push(line.split('file://' + abs).join('').split(abs).join(''));
   }
   return out.join('\n').replace(/\n+$/, '');
 }

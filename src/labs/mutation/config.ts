@@ -10,10 +10,9 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAB_CONFIG } from '../node-run.ts';
+import { LAB_CONFIG, VITEST } from '../node-run.ts';
 
 const PROJECT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-export const VITEST = join(PROJECT, 'node_modules/vitest/vitest.mjs');
 export const STRYKER_BIN = join(PROJECT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
 export const STRYKER_PACKAGE = join(PROJECT, 'node_modules/@stryker-mutator/core/package.json');
 

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assembleLab } from '../assemble.ts';
 import { LabFormatError, loadLab, type LabFolder } from '../lab-folder.ts';
-import { materialize } from '../node-run.ts';
+import { inheritedEnv, materialize } from '../node-run.ts';
 import { mutantsCommandFor, readJustifications } from './check.ts';
 import { STRYKER_BIN, STRYKER_PACKAGE, writeStrykerConfig } from './config.ts';
 import { graderHash } from './hash.ts';
@@ -52,10 +52,8 @@ export function takeMutantsArgs(args: string[]): MutantsOptions | { error: strin
 
 /** The environment Stryker (and so every Vitest run) gets: none of the caller's FAULTLINES_* replay settings. */
 export function strykerEnv(id: string, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(from)) if (!k.startsWith('FAULTLINES_')) env[k] = v;
   // A seed to replay, a trace folder, a test timeout: each would make the run measure something else.
-  return { ...env, FAULTLINES_LAB: id, FORCE_COLOR: '0', NO_COLOR: '1' };
+  return { ...inheritedEnv(from), FAULTLINES_LAB: id, FORCE_COLOR: '0', NO_COLOR: '1' };
 }
 
 interface LabOutcome {
