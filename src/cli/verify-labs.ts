@@ -72,7 +72,14 @@ for (const id of ids) {
     if (typeErrors.length) {
       problems.push(`lab "${id}", ${label}: does not type-check:\n    ${typeErrors.slice(0, 8).join('\n    ')}`);
     }
-    const r = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 20_000 });
+    // The graded way: the learner's files in their own realm, as `npm run grade` runs them.
+    const r = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 20_000, isolate: true });
+    if (impl.kind !== 'variant') {
+      // The learner's way (npm run lab, the page's engine) must give every test the same outcome.
+      const plain = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 20_000 });
+      const differ = sandboxDifferences(r, plain);
+      if (differ.length) problems.push(`lab "${id}", ${label}: the grader's sandbox and a plain run disagree on ${differ.length} tests, e.g. ${differ.slice(0, 3).join('; ')}`);
+    }
     const failed = failedNames(r);
     const passed = r.tests.filter((t) => t.state === 'passed').length;
     const source = checkLearnerFiles(files, lab.meta.files);
@@ -130,6 +137,17 @@ for (const id of ids) {
       `${(r.durationMs / 1000).toFixed(1)} s`,
     ]);
   }
+}
+
+/** Tests whose outcome differs between two runs of the same code (a test missing from one counts). */
+function sandboxDifferences(a: LabRunResult, b: LabRunResult): string[] {
+  const state = (r: LabRunResult) => new Map(r.tests.map((t) => [`${t.file} > ${t.name}`, t.state]));
+  const sa = state(a);
+  const sb = state(b);
+  const out: string[] = [];
+  for (const k of new Set([...sa.keys(), ...sb.keys()])) if (sa.get(k) !== sb.get(k)) out.push(`"${k}" ${sa.get(k) ?? 'missing'} in the sandbox, ${sb.get(k) ?? 'missing'} plain`);
+  if (!!a.errors.length !== !!b.errors.length) out.push(`errors in the sandbox: ${a.errors[0] ?? 'none'}; plain: ${b.errors[0] ?? 'none'}`);
+  return out;
 }
 
 function failedRuns(): number {

@@ -4,6 +4,8 @@ export interface GradedTest {
   file: string;
   state: 'passed' | 'failed' | 'skipped';
   durationMs: number;
+  /** 1 if the test passed in a run that counts, else 0. */
+  points?: number;
   message?: string;
 }
 
@@ -21,6 +23,12 @@ export interface SubmissionGrade {
   problems: string[];
   /** Type errors: reported, but tests still run (types are stripped, as in the browser). */
   warnings?: string[];
+  /** One point per test of the lab's list that passed; none from a run that broke a rule or did not run every test. */
+  points?: number;
+  maxPoints?: number;
+  /** Which grader graded it: a hash of the lab's tests, list of tests, support files and the grader's code. */
+  labVersion?: string;
+  durationMs?: number;
 }
 
 function xml(s: string): string {

@@ -12,6 +12,8 @@ const PROGRESS_PREFIX = '@@faultlines '; // see progress-setup.ts
 const PROJECT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const LAB_CONFIG = join(PROJECT, 'src/labs/vitest.lab.config.ts');
 export const VITEST = join(PROJECT, 'node_modules/vitest/vitest.mjs');
+/** Graded runs: the learner's files in their own realm (src/labs/realm/). */
+export const GRADE_CONFIG = join(PROJECT, 'src/labs/vitest.grade.config.ts');
 
 export interface LabTestResult {
   file: string;
@@ -50,6 +52,10 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** The learner's files (lab.json "files"): the host-time guard names their lines. */
   learnerFiles?: readonly string[];
+  /** Load the learner's files in a realm of their own (the grader's sandbox); needs `learnerFiles`. */
+  isolate?: boolean;
+  /** Set by runLabTests: the folder a graded run may write. */
+  isolateRoot?: string;
 }
 
 /** Writes a file map into `dir` (emptied first). */
@@ -62,8 +68,8 @@ export function materialize(files: FileMap, dir: string): void {
   }
 }
 
-export function vitestArgs(dir: string, extra: string[] = []): string[] {
-  return [VITEST, ...extra, '--config', LAB_CONFIG, '--root', resolve(dir)];
+export function vitestArgs(dir: string, extra: string[] = [], config = LAB_CONFIG): string[] {
+  return [VITEST, ...extra, '--config', config, '--root', resolve(dir)];
 }
 
 export function labEnv(opts: RunOptions): Record<string, string> {
@@ -71,6 +77,7 @@ export function labEnv(opts: RunOptions): Record<string, string> {
   if (opts.seed !== undefined) env.FAULTLINES_SEED = String(opts.seed);
   if (opts.traceDir) env.FAULTLINES_TRACE_DIR = resolve(opts.traceDir);
   if (opts.learnerFiles?.length) env.FAULTLINES_LEARNER_FILES = opts.learnerFiles.join(',');
+  if (opts.isolate) env.FAULTLINES_GRADE_ROOT = resolve(opts.isolateRoot ?? '.');
   return env;
 }
 
@@ -90,13 +97,13 @@ export function inheritedEnv(from: NodeJS.ProcessEnv = process.env): Record<stri
 export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunResult> {
   const jsonFile = join(resolve(dir), '.faultlines-results.json');
   rmSync(jsonFile, { force: true });
-  const args = vitestArgs(dir, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`]);
+  const args = vitestArgs(dir, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`], opts.isolate ? GRADE_CONFIG : LAB_CONFIG);
   if (opts.filter) args.push('-t', opts.filter);
   const started = performance.now();
   return new Promise((done) => {
     const child = spawn(process.execPath, args, {
       cwd: PROJECT,
-      env: { ...inheritedEnv(), ...labEnv(opts), FAULTLINES_PROGRESS: '1' },
+      env: { ...inheritedEnv(), ...labEnv({ ...opts, isolateRoot: dir }), FAULTLINES_PROGRESS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let running: string | undefined;

@@ -136,6 +136,33 @@ function check(api: string, instead: string): void {
   throw new HostNondeterminismError(call);
 }
 
+const INSTEAD: Record<string, string> = {
+  'Math.random()': RANDOM,
+  'Date.now()': TIME,
+  'new Date()': TIME,
+  'Date()': TIME,
+  'performance.now()': TIME,
+  'setTimeout()': TIMER,
+  'setInterval()': TIMER,
+  'setImmediate()': TIMER,
+};
+
+/**
+ * The same rule for lab code that runs in its own realm (the grader's sandbox, which has
+ * its own Math and Date): given the API and the stack at the call, records the call and
+ * returns the error's message if it is refused, or undefined if it is allowed.
+ */
+export function hostCallRefusal(api: string, stack: string): string | undefined {
+  if (depth === 0) return undefined;
+  const where = labFrame(stack);
+  if (where === undefined) return undefined;
+  const call: HostCall = { api, where, instead: INSTEAD[api] ?? TIME };
+  if (currentNode !== undefined) call.node = currentNode;
+  if (currentClock !== undefined) call.t = currentClock.now;
+  recorded.push(call);
+  return new HostNondeterminismError(call).message;
+}
+
 type AnyFn = (...args: unknown[]) => unknown;
 
 function wrap(owner: Record<string, unknown> | undefined, key: string, api: string, instead: string): void {

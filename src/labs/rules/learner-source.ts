@@ -22,7 +22,7 @@ export interface SourceProblem {
   file: string;
   line: number;
   column: number;
-  rule: 'shared-state' | 'host-api';
+  rule: 'shared-state' | 'host-api' | 'imports';
   message: string;
 }
 
@@ -233,7 +233,40 @@ export function checkLearnerSource(file: string, text: string): SourceProblem[] 
     ts.forEachChild(node, (c) => visit(c, fnHere));
   };
   visit(sf, false);
+  problems.push(...importProblems(file, sf));
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+const IMPORT_RULE = "a lab file may import only the lab's own files (like './types.ts') and types from 'faultlines'";
+
+/**
+ * What a learner file may load: the lab's own files and types from `faultlines`. Nothing
+ * else is there when the grader runs it (no `vitest`, no `node:` modules, no files outside
+ * the lab), so say so now, at the line, rather than as a failure at run time.
+ */
+function importProblems(file: string, sf: ts.SourceFile): SourceProblem[] {
+  const out: SourceProblem[] = [];
+  const flag = (node: ts.Node, what: string) => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    out.push({ file, line: line + 1, column: character + 1, rule: 'imports', message: `${file}:${line + 1}: ${what}: ${IMPORT_RULE}.` });
+  };
+  const allowed = (spec: string) =>
+    spec === 'faultlines' || spec === 'faultlines/testing' ? 'types' : spec.startsWith('./') && !spec.slice(2).split('/').includes('..') ? 'ok' : 'no';
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const spec = node.moduleSpecifier.text;
+      if (allowed(spec) === 'no') flag(node, `imports '${spec}'`);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      flag(node, 'loads a module with import()');
+    } else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require') {
+      flag(node, 'calls require()');
+    } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      flag(node, 'reads import.meta');
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
 }
 
 /** Checks every learner file of a submission. */

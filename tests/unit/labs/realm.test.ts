@@ -1,0 +1,238 @@
+/**
+ * The learner realm and its membrane (src/labs/realm/): lab code behaves as it would in the
+ * tests' own realm, and nothing it does reaches the tests' realm. Each "cannot" case is an
+ * attack a submission could try; each must leave the host untouched.
+ */
+import { describe, expect, test } from 'vitest';
+import { LearnerRealm } from '../../../src/labs/realm/learner-realm.ts';
+import { enterSimulation, leaveSimulation, setLearnerFiles, takeHostCalls } from '../../../src/sim/host-guard.ts';
+
+function realmOf(source: string, extra: Record<string, string> = {}, print?: (level: string, text: string) => void) {
+  return new LearnerRealm({ root: '/lab', files: { 'code.ts': source, ...extra }, ...(print ? { print } : {}) }).require('code.ts') as Record<string, any>;
+}
+
+describe('lab code in its realm behaves as lab code', () => {
+  test('classes, methods, fields and getters', () => {
+    const m = realmOf(`
+      export class Clock { time = 0; tick() { return ++this.time; } get double() { return this.time * 2; } }
+      export const make = () => new Clock();`);
+    const c = new m.Clock();
+    expect(c.tick()).toBe(1);
+    expect(c.tick()).toBe(2);
+    expect(c.time).toBe(2);
+    expect(c.double).toBe(4);
+    c.time = 10;
+    expect(c.tick()).toBe(11);
+    expect(m.make()).toBeInstanceOf(m.Clock);
+    expect(Object.keys(c)).toEqual(['time']);
+  });
+
+  test('plain data, arrays, Sets and Maps cross both ways, and writes to the tests\' objects are seen', () => {
+    const m = realmOf(`
+      export function vote(node: { votes: Set<string>; term: number; log: number[] }, from: string) {
+        node.votes.add(from); node.term += 1; node.log.push(node.term); return [...node.votes].sort();
+      }
+      export function index(xs: string[]) { const m = new Map<string, number>(); xs.forEach((x, i) => m.set(x, i)); return m; }`);
+    const node = { votes: new Set(['n1']), term: 1, log: [] as number[] };
+    expect(m.vote(node, 'n3')).toEqual(['n1', 'n3']);
+    expect([...node.votes]).toEqual(['n1', 'n3']);
+    expect(node.term).toBe(2);
+    expect(node.log).toEqual([2]);
+    const idx = m.index(['a', 'b']);
+    expect(idx).toBeInstanceOf(Map);
+    expect(idx.get('b')).toBe(1);
+    expect(idx).toEqual(new Map([['a', 0], ['b', 1]]));
+    expect(Array.isArray(m.vote(node, 'n2'))).toBe(true);
+  });
+
+  test('frozen messages arrive as frozen copies; the learner\'s own objects stay live', () => {
+    const m = realmOf(`
+      let kept: { ts: number } | undefined;
+      export function receive(msg: { ts: number }) { return [Object.isFrozen(msg), msg.ts]; }
+      export function state() { const s = { n: 1 }; return { s, bump() { s.n++; } }; }`);
+    expect(m.receive(Object.freeze({ ts: 7 }))).toEqual([true, 7]);
+    const st = m.state();
+    st.bump();
+    expect(st.s.n).toBe(2);
+  });
+
+  test('callbacks, async functions and promises, both ways', async () => {
+    const m = realmOf(`
+      export async function retry(send: (n: number) => Promise<number | undefined>) {
+        for (let i = 0; ; i++) { const r = await send(i); if (r !== undefined) return r * 10; }
+      }`);
+    const calls: number[] = [];
+    const send = async (n: number) => (calls.push(n), n < 2 ? undefined : n);
+    await expect(m.retry(send)).resolves.toBe(20);
+    expect(calls).toEqual([0, 1, 2]);
+  });
+
+  test('errors cross with their message, their kind and the learner\'s line', () => {
+    const m = realmOf(`
+      export function boom(): never {
+        throw new RangeError('too far');
+      }
+      export function callBack(f: () => void) { try { f(); return 'no'; } catch (e) { return (e as Error).message; } }`);
+    let caught: unknown;
+    try {
+      m.boom();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(RangeError);
+    expect((caught as Error).message).toBe('too far');
+    expect((caught as Error).stack).toMatch(/\/lab\/code\.ts:3:/);
+    expect(m.callBack(() => expect(1).toBe(2))).toMatch(/expected 1 to be 2/);
+  });
+
+  test('a lab file imports the lab\'s other files; types from faultlines vanish', () => {
+    const m = realmOf(
+      `import type { NodeId } from 'faultlines';
+       import { double } from './util.ts';
+       export const f = (x: number, id: NodeId) => id + ':' + double(x);`,
+      { 'util.ts': 'export const double = (x: number) => 2 * x;' },
+    );
+    expect(m.f(4, 'n1')).toBe('n1:8');
+  });
+
+  test('console output reaches the test\'s output, as text, and a flood is cut short', () => {
+    const lines: string[] = [];
+    const m = realmOf(`export function talk() { console.log('hello', { a: 1 }, [1, 2]); for (let i = 0; i < 20000; i++) console.log('x'.repeat(100)); }`, {}, (_l, t) => lines.push(t));
+    m.talk();
+    expect(lines[0]).toBe("hello { a: 1 } [ 1, 2 ]");
+    expect(lines.length).toBeLessThan(20000);
+    expect(lines.at(-1)).toMatch(/printed more than/);
+  });
+});
+
+describe('lab code cannot reach the tests\' realm', () => {
+  test('no process, require, fetch, timers, file system or code from strings', () => {
+    const m = realmOf(`
+      export function probe() {
+        const g = globalThis as any;
+        const tryIt = (f: () => unknown) => { try { return String(f()); } catch (e) { return 'threw ' + (e as Error).name; } };
+        return {
+          process: typeof g.process, require: typeof g.require, fetch: typeof g.fetch, Buffer: typeof g.Buffer,
+          setTimeout: tryIt(() => g.setTimeout(() => 0, 1)),
+          fn: tryIt(() => new Function('return 1')()),
+          ev: tryIt(() => (0, eval)('1')),
+          ctorCtor: tryIt(() => ({}).constructor.constructor('return process')()),
+        };
+      }`);
+    expect(m.probe()).toEqual({
+      process: 'undefined', require: 'undefined', fetch: 'undefined', Buffer: 'undefined',
+      setTimeout: 'threw Error', fn: 'threw EvalError', ev: 'threw EvalError', ctorCtor: 'threw EvalError',
+    });
+  });
+
+  test("an object or function of the tests leads only to the learner's own built-ins", () => {
+    const m = realmOf(`
+      export function walk(obj: any, fn: any) {
+        return [
+          obj.constructor === Object, fn.constructor === Function, Object.getPrototypeOf(obj) === Object.prototype,
+          fn.constructor.constructor === Function, (obj.__lookupGetter__('__proto__') as any).call(obj) === Object.prototype,
+        ];
+      }`);
+    expect(m.walk({ a: 1 }, () => 1)).toEqual([true, true, true, true, true]);
+  });
+
+  test('patching its own built-ins changes nothing here', () => {
+    const m = realmOf(`
+      export function vandal() {
+        (Object.prototype as any).toJSON = () => 'forged';
+        Array.prototype.push = () => 0;
+        JSON.stringify = () => '{"state":"pass"}';
+        (Object.prototype as any).then = undefined;
+        Object.defineProperty(Object.prototype, 'state', { get: () => 'pass', configurable: true });
+        return 'done';
+      }`);
+    // Its own answers may break now (its JSON is patched): that can only fail its tests.
+    try {
+      m.vandal();
+    } catch {
+      // expected either way
+    }
+    const o: Record<string, unknown> = {};
+    expect(o.state).toBeUndefined();
+    expect(JSON.stringify({ a: [1] })).toBe('{"a":[1]}');
+    const xs: number[] = [];
+    xs.push(1);
+    expect(xs).toEqual([1]);
+  });
+
+  test("it cannot change the tests' functions or classes, only the objects it is handed", () => {
+    class Node_ {
+      role = 'follower';
+      persist() {
+        return 'saved';
+      }
+    }
+    const m = realmOf(`
+      export function tamper(n: any) {
+        const out: string[] = [];
+        const tryIt = (name: string, f: () => void) => { try { f(); out.push(name + ' ok'); } catch (e) { out.push(name + ' refused'); } };
+        tryIt('field', () => { n.role = 'leader'; });
+        tryIt('prototype', () => { Object.getPrototypeOf(n).persist = () => 'skipped'; });
+        tryIt('class', () => { n.constructor.prototype.persist = () => 'skipped'; });
+        tryIt('static', () => { n.constructor.x = 1; });
+        return out;
+      }`);
+    const n = new Node_();
+    expect(m.tamper(n)).toEqual(['field ok', 'prototype refused', 'class refused', 'static refused']);
+    expect(n.role).toBe('leader');
+    expect(new Node_().persist()).toBe('saved');
+  });
+
+  test("native functions of the host that are not JavaScript's built-ins never cross", () => {
+    const m = realmOf(`export const kind = (f: unknown) => typeof f;`);
+    expect(m.kind((process as unknown as { binding: unknown }).binding)).toBe('undefined');
+    expect(m.kind(process.exit)).toBe('undefined');
+    expect(m.kind(Math.max)).toBe('function');
+  });
+
+  test('no Error.prepareStackTrace to collect the host\'s frames with', () => {
+    const m = realmOf(`
+      export function grab(f: () => void) {
+        try { (Error as any).prepareStackTrace = (_e: unknown, frames: any[]) => frames; } catch (e) { return 'refused'; }
+        return 'installed';
+      }`);
+    expect(m.grab(() => {})).toBe('refused');
+  });
+
+  test('throwing a Proxy, or an object with traps, gives the host a value, not a trap', () => {
+    const m = realmOf(`
+      export function throwProxy() {
+        throw new Proxy({}, { get() { throw new Error('trap ran'); }, getPrototypeOf() { throw new Error('trap ran'); } });
+      }`);
+    let caught: unknown;
+    try {
+      m.throwProxy();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(Error);
+    expect(String(caught)).toMatch(/threw an object that is not an Error/);
+  });
+});
+
+describe('host time and randomness in the realm', () => {
+  test('refused during a simulation run, named by the learner\'s line, and recorded; allowed outside', () => {
+    setLearnerFiles(['code.ts']);
+    const m = realmOf(`
+      export function roll() {
+        return Math.random();
+      }
+      export const now = () => Date.now();`);
+    expect(typeof m.roll()).toBe('number');
+    takeHostCalls();
+    enterSimulation();
+    try {
+      expect(() => m.roll()).toThrow(/Math\.random\(\).*code\.ts:3/s);
+      expect(() => m.now()).toThrow(/Date\.now\(\)/);
+    } finally {
+      leaveSimulation();
+      setLearnerFiles(undefined);
+    }
+    expect(takeHostCalls().map((c) => [c.api, c.where])).toEqual([['Math.random()', 'code.ts:3'], ['Date.now()', 'code.ts:5']]);
+  });
+});
