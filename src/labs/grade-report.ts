@@ -53,6 +53,12 @@ export function toJUnit(grades: SubmissionGrade[]): string {
     lines.push(
       `  <testsuite name="${xml(`${g.submission} (${g.lab})`)}" tests="${Math.max(g.total, 1)}" failures="${g.failed}" errors="${g.status === 'error' ? 1 : 0}" time="${time}">`,
     );
+    lines.push('    <properties>');
+    lines.push(`      <property name="status" value="${g.status}"/>`);
+    if (g.points !== undefined) lines.push(`      <property name="points" value="${g.points}/${g.maxPoints ?? g.total}"/>`);
+    if (g.labVersion) lines.push(`      <property name="labVersion" value="${xml(g.labVersion)}"/>`);
+    for (const p of g.problems.slice(0, 5)) lines.push(`      <property name="reason" value="${xml(p.split('\n')[0] ?? '')}"/>`);
+    lines.push('    </properties>');
     if (g.status === 'error') {
       lines.push(`    <testcase classname="${xml(g.lab)}" name="the submission can be graded">`);
       lines.push(`      <error message="${xml(g.problems[0]?.split('\n')[0] ?? 'could not be graded')}">${xml(g.problems.join('\n'))}</error>`);

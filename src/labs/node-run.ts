@@ -87,9 +87,14 @@ export function labEnv(opts: RunOptions): Record<string, string> {
  * options of the run, never by a variable left in the caller's shell: a grader started with
  * FAULTLINES_SEED=3 in its environment must still grade every seed.
  */
-export function inheritedEnv(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function inheritedEnv(from: NodeJS.ProcessEnv = process.env, graded = false): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(from)) if (v !== undefined && !k.startsWith('FAULTLINES_')) out[k] = v;
+  for (const [k, v] of Object.entries(from)) {
+    if (v === undefined || k.startsWith('FAULTLINES_')) continue;
+    // A graded run is what the grader says it is: no preloaded code, no Vitest settings from the shell.
+    if (graded && (k === 'NODE_OPTIONS' || k.startsWith('VITEST') || k.startsWith('VITE_'))) continue;
+    out[k] = v;
+  }
   return out;
 }
 
@@ -103,7 +108,7 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
   return new Promise((done) => {
     const child = spawn(process.execPath, args, {
       cwd: PROJECT,
-      env: { ...inheritedEnv(), ...labEnv({ ...opts, isolateRoot: dir }), FAULTLINES_PROGRESS: '1' },
+      env: { ...inheritedEnv(process.env, opts.isolate), ...labEnv({ ...opts, isolateRoot: dir }), FAULTLINES_PROGRESS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let running: string | undefined;
@@ -184,7 +189,9 @@ export function failedSuiteBlocks(stdout: string, dir: string): string[] {
       .map((l) => l.split(abs).join('').split(relativeTo(dir)).join(''));
     const text = lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
     const parse = /\[PARSE_ERROR\]\s*(.+)[\s\S]*?\[\s*(\S+:\d+:\d+)\s*\]/.exec(text);
-    out.push(parse ? `Syntax error at ${parse[2]}: ${parse[1]}` : `${m[1]} could not be loaded:\n${text}`);
+    // A learner file that does not compile in the grader's sandbox says so in the same words.
+    const realm = /(Syntax error (?:at|in) \S+: [^\n]*)/.exec(text);
+    out.push(parse ? `Syntax error at ${parse[2]}: ${parse[1]}` : realm ? realm[1]! : `${m[1]} could not be loaded:\n${text}`);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * The learner's realm: lab files evaluated in their own node:vm context, reached from the
- * tests only through the string-only membrane (membrane.js). The grader uses it so that the
+ * tests only through a membrane that passes primitives (membrane.js). The grader uses it so that the
  * verdict comes from a realm learner code cannot touch: the test runner, `expect`, the
  * simulator and the reporter live in the host realm, and nothing of the host realm is ever
  * handed to learner code (see membrane.js for why that holds).
@@ -24,7 +24,9 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const MEMBRANE = readFileSync(here('./membrane.js'), 'utf8');
 const BOOTSTRAP = readFileSync(here('./bootstrap.js'), 'utf8');
 
-type Receive = (text: string) => string;
+/** A request is JSON text; an answer is JSON text, or a number, boolean, undefined or null as itself. */
+type Answer = string | number | boolean | undefined | null;
+type Receive = (text: string) => Answer;
 interface Half {
   receive: Receive;
   remoteRoot(): LearnerLoader;
@@ -41,6 +43,14 @@ interface LearnerLoader {
  */
 const WITHHELD = [['process'], ['process', 'stdout'], ['process', 'stderr'], ['process', 'env'], ['console'], ['Buffer'], ['require'], ['module'], ['fetch'], ['WebAssembly']];
 
+/**
+ * What the tests' realm never reads from a learner's object: the test runner's own
+ * protocols, through which a returned object could decide how it compares (an object with
+ * `asymmetricMatch() { return true }` would equal anything in `toEqual`).
+ */
+const HIDDEN_KEYS = ['asymmetricMatch', '$$typeof'];
+const HIDDEN_SYMBOLS = ['jest.asymmetricMatcher', 'vitest:SnapshotSerializer'];
+
 /** How much a realm's console may print before the rest is dropped (a flood must not sink the run). */
 const OUTPUT_LIMIT = 1_000_000;
 
@@ -51,6 +61,18 @@ export interface RealmOptions {
   files: Record<string, string>;
   /** Where console output goes (default: this process's console). */
   print?: (level: string, text: string) => void;
+}
+
+/** Compiles a lab file, turning the compiler's complaint into "Syntax error at file:line:column: what". */
+function compileOrExplain(path: string, source: string): { code: string } {
+  try {
+    return compile(path, source);
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    const at = /\((\d+):(\d+)\)\s*$/.exec(message);
+    const what = message.replace(/^Error transforming [^:]*: /, '').replace(/\s*\(\d+:\d+\)\s*$/, '');
+    throw new SyntaxError(at ? `Syntax error at ${path}:${at[1]}:${Number(at[2]) + 1}: ${what}` : `Syntax error in ${path}: ${what}`);
+  }
 }
 
 export class LearnerRealm {
@@ -76,7 +98,7 @@ export class LearnerRealm {
     };
     const hostHalf = makeHostHalf(
       (text) => toRealm(text),
-      JSON.stringify({ copyPlain: 'frozen', refuseUnnamedNatives: true, protectCode: true, withhold: WITHHELD }),
+      JSON.stringify({ copyPlain: 'frozen', refuseUnnamedNatives: true, protectCode: true, withhold: WITHHELD, hideKeys: HIDDEN_KEYS, hideRegisteredSymbols: HIDDEN_SYMBOLS }),
       services,
     );
     const context = vm.createContext(vm.constants?.DONT_CONTEXTIFY ?? {}, {
@@ -100,11 +122,12 @@ export class LearnerRealm {
       } catch {
         throw new Error('lab code broke the sandbox it runs in (out of stack space?)');
       }
-      if (typeof reply !== 'string') throw new Error('lab code broke the sandbox it runs in');
-      return reply;
+      if (typeof reply === 'object' && reply !== null) throw new Error('lab code broke the sandbox it runs in');
+      if (typeof reply === 'function' || typeof reply === 'symbol' || typeof reply === 'bigint') throw new Error('lab code broke the sandbox it runs in');
+      return reply as Answer;
     };
     for (const [path, source] of Object.entries(opts.files)) {
-      const { code } = compile(path, source);
+      const { code } = compileOrExplain(path, source);
       const wrapped = `__faultlinesRegister(${JSON.stringify(path)}, function (exports, require, module) {${code}\n});`;
       new vm.Script(wrapped, { filename: join(opts.root, path) }).runInContext(context);
     }

@@ -3,7 +3,8 @@
  * node:vm context). The same source is evaluated once in each realm, so each half uses only
  * its own realm's built-ins, captured before any learner code runs.
  *
- * The one rule that makes it hold: the two halves exchange strings, nothing else. An object
+ * The one rule that makes it hold: the two halves exchange primitives (JSON text, and
+ * numbers, booleans, undefined and null as themselves), nothing else. An object
  * of one realm is never handed to code of the other; it is named by a number, and the other
  * side sees a Proxy of its own realm whose traps send requests ("get property x of object
  * 7") as JSON text. Built-ins (Object, Function, Array.prototype.push...) are never proxied:
@@ -88,6 +89,15 @@
       }
     }
   }
+  /**
+   * Property names this side never reads through to the other realm: the test runner's
+   * protocols that would let a returned object decide its own comparison (an object with
+   * `asymmetricMatch` equals anything in `toEqual`).
+   */
+  const hidden = new MapCtor();
+  if (options.hideKeys) for (let i = 0; i < options.hideKeys.length; i++) mset(hidden, options.hideKeys[i], true);
+  if (options.hideRegisteredSymbols) for (let i = 0; i < options.hideRegisteredSymbols.length; i++) mset(hidden, symbolFor(options.hideRegisteredSymbols[i]), true);
+  const isHidden = (key) => hidden.size > 0 && mhas(hidden, key);
   // ---- built-ins, by name ---------------------------------------------------------------
   const intrinsicName = new MapCtor();
   const intrinsicValue = new MapCtor();
@@ -485,6 +495,9 @@
       // Never look at what came back: it belongs to the other realm.
       throw new ErrorCtor('the other side of the lab sandbox failed (out of stack space?)');
     }
+    // Numbers, booleans, undefined and null come back as themselves (the common case, and a
+    // primitive carries no reference); everything else is a JSON frame.
+    if (typeof reply === 'number' || typeof reply === 'boolean' || reply === undefined || reply === null) return reply;
     if (typeof reply !== 'string') throw new ErrorCtor('the other side of the lab sandbox sent no answer');
     const r = jsonParse(reply);
     if (!isArray(r)) throw new TypeErrorCtor('membrane: bad reply');
@@ -504,19 +517,23 @@
     const shadow = kind === 'f' ? apply(bind, function () {}, [null]) : kind === 'a' ? [] : {};
     const p = new ProxyCtor(shadow, {
       get(_t, key, receiver) {
+        if (isHidden(key)) return undefined;
         return send(['get', id, encodeKey(key), encode(receiver)]);
       },
       set(_t, key, value, receiver) {
         return send(['set', id, encodeKey(key), encode(value), encode(receiver)]) === true;
       },
       has(_t, key) {
+        if (isHidden(key)) return false;
         return send(['has', id, encodeKey(key)]) === true;
       },
       deleteProperty(_t, key) {
         return send(['del', id, encodeKey(key)]) === true;
       },
       ownKeys(_t) {
-        const keys = send(['keys', id]);
+        const all = send(['keys', id]);
+        const keys = [];
+        for (let i = 0; i < all.length; i++) if (!isHidden(all[i])) push.call(keys, all[i]);
         if (kind === 'a') {
           let hasLength = false;
           for (let i = 0; i < keys.length; i++) if (keys[i] === 'length') hasLength = true;
@@ -525,6 +542,7 @@
         return keys;
       },
       getOwnPropertyDescriptor(_t, key) {
+        if (isHidden(key)) return undefined;
         const d = send(['desc', id, encodeKey(key)]);
         if (d === undefined) return undefined;
         if (kind === 'a' && key === 'length') {
@@ -680,7 +698,12 @@
       if (typeof text !== 'string') throw new TypeErrorCtor('membrane: bad request');
       const m = jsonParse(text);
       if (!isArray(m)) throw new TypeErrorCtor('membrane: bad request');
-      return jsonStringify(['ok', perform(m)]);
+      const result = perform(m);
+      const kind = result[0];
+      if (kind === 'n' || kind === 'b') return result[1];
+      if (kind === 'u') return undefined;
+      if (kind === 'z') return null;
+      return jsonStringify(['ok', result]);
     } catch (err) {
       try {
         return jsonStringify(['err', encodeThrown(err)]);

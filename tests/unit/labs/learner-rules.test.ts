@@ -39,4 +39,28 @@ describe('the format\'s static rules for learner files', () => {
     expect(ps[3]!.message).toMatch(/ctx\.setTimer/);
     expect(rules('const pick = Math.random;\nexport const f = () => pick();')).toEqual(['host-api@1']);
   });
+
+  test("a learner file imports only the lab's own files and types from faultlines", () => {
+    const src = [
+      "import type { NodeId } from 'faultlines';",
+      "import { helper } from './util.ts';",
+      "import { beforeAll } from 'vitest';",
+      "import * as fs from 'node:fs';",
+      "export * from '../solution/lamport.ts';",
+      "export { x } from './sub/../../up.ts';",
+      'export async function f() { await import("./util.ts"); return require("child_process"); }',
+      'export const where = import.meta.url;',
+    ].join('\n');
+    const ps = checkLearnerSource('x.ts', src);
+    expect(ps.filter((p) => p.rule === 'imports').map((p) => p.message.split(': a lab file')[0])).toEqual([
+      "x.ts:3: imports 'vitest'",
+      "x.ts:4: imports 'node:fs'",
+      "x.ts:5: imports '../solution/lamport.ts'",
+      "x.ts:6: imports './sub/../../up.ts'",
+      'x.ts:7: loads a module with import()',
+      'x.ts:7: calls require()',
+      'x.ts:8: reads import.meta',
+    ]);
+    expect(ps[0]!.message).toMatch(/only the lab's own files \(like '\.\/types\.ts'\) and types from 'faultlines'/);
+  });
 });

@@ -190,6 +190,16 @@ describe('lab code cannot reach the tests\' realm', () => {
     expect(m.kind(Math.max)).toBe('function');
   });
 
+  test('an object the learner returns cannot decide how it compares (asymmetricMatch)', () => {
+    const m = realmOf(`
+      export const sneaky = () => ({ asymmetricMatch: () => true, $$typeof: Symbol.for('jest.asymmetricMatcher'), n: 1 });`);
+    const x = m.sneaky();
+    expect(x).not.toEqual({ n: 2 });
+    expect(x).not.toEqual([1, 2, 3]);
+    expect(x).toEqual({ n: 1 });
+    expect('asymmetricMatch' in x).toBe(false);
+  });
+
   test('no Error.prepareStackTrace to collect the host\'s frames with', () => {
     const m = realmOf(`
       export function grab(f: () => void) {
