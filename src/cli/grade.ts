@@ -2,6 +2,7 @@
  * Grades submissions, for instructors and autograders (GitHub Classroom and the like).
  *
  *   npm run grade -- <folder> [--lab <id>] [--out <dir>] [--jobs <n>] [--classroom <file>]
+ *                             [--stall <seconds>] [--time-limit <seconds>]
  *
  * <folder> is one submission (a copy of a lab workspace: the learner's files, and a
  * .faultlines-lab.json naming the lab unless --lab is given), or a folder of submissions,
@@ -16,21 +17,23 @@
  * graded (ERROR: the reason is in the report); 2 bad input (no such folder, no submissions,
  * an unknown --lab).
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { toJUnit, type SubmissionGrade } from '../labs/grade-report.ts';
 import { gradeSubmission, labIdOf, looksLikeSubmission } from '../labs/grade-submission.ts';
 import { argsOrHelp, die } from './command.ts';
 
-const USAGE = 'Usage: npm run grade -- <submission folder, or a folder of them> [--lab <id>] [--out <dir>] [--jobs <n>] [--classroom <file>]';
+const USAGE =
+  'Usage: npm run grade -- <submission folder, or a folder of them> [--lab <id>] [--out <dir>] [--jobs <n>] [--classroom <file>]\n' +
+  '         [--stall <seconds with no test finishing before a run is stopped, default 20>] [--time-limit <seconds per submission, default 600>]';
 
 const args = argsOrHelp(USAGE);
 const flags: Record<string, string> = {};
 const positional: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
-  if (['--lab', '--out', '--jobs', '--classroom'].includes(a)) {
+  if (['--lab', '--out', '--jobs', '--classroom', '--stall', '--time-limit'].includes(a)) {
     const v = args[++i];
     if (!v) die(2, `${a} needs a value.\n${USAGE}`);
     flags[a.slice(2)] = v;
@@ -49,13 +52,22 @@ if (flags.lab !== undefined) {
 }
 const jobs = flags.jobs === undefined ? availableParallelism() : Number(flags.jobs);
 if (!Number.isInteger(jobs) || jobs < 1) die(2, `--jobs needs a whole number of at least 1.\n${USAGE}`);
+const seconds = (name: string): number | undefined => {
+  if (flags[name] === undefined) return undefined;
+  const n = Number(flags[name]);
+  if (!(n > 0)) die(2, `--${name} needs a number of seconds above 0.\n${USAGE}`);
+  return n * 1000;
+};
+const stallMs = seconds('stall');
+const limitMs = seconds('time-limit');
 
 const single = looksLikeSubmission(root);
 const submissions = single
   ? [root]
   : readdirSync(root)
       .map((d) => join(root, d))
-      .filter((d) => statSync(d).isDirectory() && basename(d) !== 'grades' && looksLikeSubmission(d))
+      // A link to a folder elsewhere (the course's own solutions, another cohort) is not a submission.
+      .filter((d) => lstatSync(d).isDirectory() && basename(d) !== 'grades' && looksLikeSubmission(d))
       .sort();
 if (!submissions.length) die(2, `${root}: no submissions found (a submission holds the learner's .ts files).`);
 if (flags.classroom && submissions.length !== 1) die(2, `--classroom reports one submission; ${root} holds ${submissions.length}.`);
@@ -67,7 +79,11 @@ async function worker(): Promise<void> {
   while (next < submissions.length) {
     const i = next++;
     const dir = submissions[i]!;
-    const g = await gradeSubmission(dir, nameOf(dir), flags.lab ? { lab: flags.lab } : {});
+    const g = await gradeSubmission(dir, nameOf(dir), {
+      ...(flags.lab ? { lab: flags.lab } : {}),
+      ...(stallMs ? { stallMs } : {}),
+      ...(limitMs ? { limitMs } : {}),
+    });
     grades[i] = g;
     const mark = g.status === 'passed' ? 'PASS ' : g.status === 'failed' ? 'FAIL ' : 'ERROR';
     const reason = g.problems[0]?.split('\n')[0];

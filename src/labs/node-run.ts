@@ -44,8 +44,10 @@ export interface RunOptions {
   traceDir?: string;
   /** Only tests whose name contains this. */
   filter?: string;
-  /** Stop the whole run after this long without a test finishing. */
+  /** Stop the whole run after this long without a test finishing (default 30 s). */
   stallMs?: number;
+  /** Stop the whole run after this long in all (default: none). */
+  limitMs?: number;
   /** Print Vitest's own output as it runs. */
   echo?: boolean;
   /** Extra environment for the test process. */
@@ -113,50 +115,63 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
     });
     let running: string | undefined;
     let hung: string | undefined;
-    let stderr = '';
-    let stdout = '';
+    let overTime = false;
+    const stdout = new BoundedText();
+    const stderr = new BoundedText();
     let buffer = '';
-    const stallMs = Number(process.env.FAULTLINES_STALL_MS) || opts.stallMs || 30_000;
+    const stallMs = opts.stallMs ?? 30_000;
     let timer = setTimeout(stop, stallMs);
+    const limit = opts.limitMs ? setTimeout(() => ((overTime = true), stop()), opts.limitMs) : undefined;
     function stop() {
       hung = running ?? '(loading the test files)';
       child.kill('SIGKILL');
     }
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
+      // A flood without line breaks must not grow without bound.
+      if (buffer.length > LINE_LIMIT) buffer = buffer.slice(-LINE_LIMIT);
       let nl: number;
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        if (line.startsWith(PROGRESS_PREFIX)) {
-          const e = JSON.parse(line.slice(PROGRESS_PREFIX.length)) as { event: string; name: string };
-          running = e.event === 'start' ? e.name : undefined;
+        const progress = line.startsWith(PROGRESS_PREFIX) ? parseProgress(line.slice(PROGRESS_PREFIX.length)) : undefined;
+        if (progress) {
+          running = progress.event === 'start' ? progress.name : undefined;
           clearTimeout(timer);
           timer = setTimeout(stop, stallMs);
         } else {
-          stdout += line + '\n';
+          stdout.add(line + '\n');
           if (opts.echo) process.stdout.write(line + '\n');
         }
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+      stderr.add(chunk.toString());
       if (opts.echo) process.stderr.write(chunk);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result = readResults(jsonFile, stderr, dir);
+      if (limit) clearTimeout(limit);
+      const errText = stderr.text();
+      const outText = stdout.text();
+      const result = readResults(jsonFile, errText, dir);
       // Vitest's own report says where a file failed to load; keep that, minus the harness.
-      const suites = failedSuiteBlocks(stdout + stderr, dir);
+      const suites = failedSuiteBlocks(outText + errText, dir);
       if (suites.length && result.errors.length) result.errors = suites;
       rmSync(jsonFile, { force: true });
       if (hung) {
         result.errors.unshift(
-          `Stopped after ${Math.round(stallMs / 1000)} s with no test finishing, in "${hung}": ` +
-            'the code under test never returned (an infinite loop, or a wait for something that never happens).',
+          overTime
+            ? `Stopped after ${Math.round(opts.limitMs! / 1000)} s in all, in "${hung}": the tests take far longer than they should (code that waits or spins in every test).`
+            : `Stopped after ${Math.round(stallMs / 1000)} s with no test finishing, in "${hung}": ` +
+                'the code under test never returned (an infinite loop, or a wait for something that never happens).',
         );
         result.hung = hung;
         result.errors = result.errors.filter((e) => e !== NO_RESULTS);
+      } else if (OUT_OF_MEMORY.test(outText + errText)) {
+        result.errors.unshift(`The test process ran out of memory${running ? ` in "${running}"` : ''}: the code under test keeps more and more data (a list or map that only grows, or a copy made on every event).`);
+      } else if ((code !== 0 && code !== 1) || signal || CRASHED.test(outText + errText)) {
+        result.errors.unshift(`The test process stopped before the tests were done${running ? `, in "${running}"` : ''} (exit ${signal ?? code}): it crashed or was killed, so the tests that did not run count as not passed.`);
       }
       done({ ...result, exitCode: code, durationMs: performance.now() - started });
     });
@@ -164,6 +179,41 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
 }
 
 const NO_RESULTS = 'Vitest produced no results';
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/i;
+const CRASHED = /Worker exited unexpectedly|Channel closed|ERR_IPC_CHANNEL_CLOSED|\[vitest-pool\]/;
+const LINE_LIMIT = 1 << 20;
+
+function parseProgress(json: string): { event: string; name: string } | undefined {
+  try {
+    const e = JSON.parse(json) as { event?: unknown; name?: unknown };
+    return (e.event === 'start' || e.event === 'end') && typeof e.name === 'string' ? { event: e.event, name: e.name } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Output kept for reading: the first and the last megabytes of it (a flood keeps both ends, not all). */
+class BoundedText {
+  private head = '';
+  private tail = '';
+  private dropped = 0;
+  add(s: string): void {
+    if (this.head.length < LINE_LIMIT) {
+      const room = LINE_LIMIT - this.head.length;
+      this.head += s.slice(0, room);
+      s = s.slice(room);
+    }
+    if (!s) return;
+    this.tail += s;
+    if (this.tail.length > 2 * LINE_LIMIT) {
+      this.dropped += this.tail.length - LINE_LIMIT;
+      this.tail = this.tail.slice(-LINE_LIMIT);
+    }
+  }
+  text(): string {
+    return this.dropped ? `${this.head}\n[... ${this.dropped} characters of output left out ...]\n${this.tail}` : this.head + this.tail;
+  }
+}
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 

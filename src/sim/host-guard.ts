@@ -152,11 +152,13 @@ const INSTEAD: Record<string, string> = {
  * its own Math and Date): given the API and the stack at the call, records the call and
  * returns the error's message if it is refused, or undefined if it is allowed.
  */
-export function hostCallRefusal(api: string, stack: string): string | undefined {
-  if (depth === 0) return undefined;
+export function hostCallRefusal(api: string, stack: string, always = false): string | undefined {
+  if (depth === 0 && !always) return undefined;
   const where = labFrame(stack);
-  if (where === undefined) return undefined;
-  const call: HostCall = { api, where, instead: INSTEAD[api] ?? TIME };
+  if (where === undefined && !always) return undefined;
+  const call: HostCall = { api, where: where ?? 'lab code', instead: INSTEAD[api] ?? TIME };
+  // Outside a run nothing is recorded (no test is running a simulation); the call still throws.
+  if (depth === 0) return new HostNondeterminismError(call).message;
   if (currentNode !== undefined) call.node = currentNode;
   if (currentClock !== undefined) call.t = currentClock.now;
   recorded.push(call);

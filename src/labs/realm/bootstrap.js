@@ -174,6 +174,10 @@
   }
   define(G, 'console', G.Object.freeze(consoleObject));
 
+  // Blocking the thread (Atomics.wait on a shared buffer) is a hang a stall timer cannot see.
+  R.deleteProperty(G.Atomics, 'wait');
+  R.deleteProperty(G.Atomics, 'waitAsync');
+
   // V8 hands Error.prepareStackTrace the frames of the whole stack, the host's included:
   // lab code does not get to install one.
   R.defineProperty(ErrorCtor, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });

@@ -82,14 +82,17 @@ export class LearnerRealm {
   constructor(opts: RealmOptions) {
     const print = opts.print ?? ((level: string, text: string) => (level === 'error' || level === 'warn' ? console.error(text) : console.log(text)));
     const services = {
-      guard: (api: unknown, stack: unknown): string => hostCallRefusal(String(api), String(stack)) ?? '',
+      // Stricter than the tests' realm, where host time outside a run is allowed: lab code
+      // never needs it, and a grade must not depend on when or where it was graded.
+      guard: (api: unknown, stack: unknown): string => hostCallRefusal(String(api), String(stack), true) ?? '',
       now: (kind: unknown): number => (kind === 'monotonic' ? performance.now() : Date.now()),
       log: (level: unknown, text: unknown): void => {
         const t = String(text);
         if (this.printed > OUTPUT_LIMIT) return;
         this.printed += t.length;
         if (this.printed > OUTPUT_LIMIT) print('warn', `(lab code printed more than ${OUTPUT_LIMIT} characters; the rest is not shown)`);
-        else print(String(level), t);
+        // A line that looks like the harness's progress line is lab output, and is shown as such.
+        else print(String(level), t.replace(/^@@faultlines/gm, '  @@faultlines'));
       },
     };
     const makeHostHalf = vm.runInThisContext(MEMBRANE, { filename: 'faultlines-membrane.js' }) as MakeHalf;

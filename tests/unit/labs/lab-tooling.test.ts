@@ -174,7 +174,7 @@ describe('npm run grade', { timeout: 180_000 }, () => {
     mkdirSync(join(subs, 'bo', 'tests'), { recursive: true });
     writeFileSync(join(subs, 'bo', 'tests', 'lamport.test.ts'), "import { test } from 'vitest'; test('ok', () => {});");
 
-    const { code, out } = run('grade', [subs], { FAULTLINES_STALL_MS: '15000' });
+    const { code, out } = run('grade', [subs, '--stall', '15']);
     expect(code).toBe(1);
     const report = JSON.parse(readFileSync(join(subs, 'grades/grades.json'), 'utf8')) as {
       submissions: { submission: string; status: string; passed: number; total: number; problems: string[] }[];
