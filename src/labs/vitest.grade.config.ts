@@ -5,7 +5,8 @@
  *   they do reaches the tests, the runner or its results;
  * - the test process under Node's permission model, as a second wall should the first
  *   ever fail: it reads only the kit and its dependencies and the submission's scratch
- *   folder, writes only that folder, and starts no processes or threads; and a memory cap,
+ *   folder, writes nothing (no file, and so no link: Node 24 checks a path as text, so a link
+ *   made inside an allowed folder would lead out of it), and starts no processes or threads; and a memory cap,
  *   so one submission cannot starve the others of a cohort graded beside it.
  */
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,6 @@ export default mergeConfig(
         `--allow-fs-read=${project}/src/*`,
         `--allow-fs-read=${project}/package.json`,
         `--allow-fs-read=${scratch}/*`,
-        `--allow-fs-write=${scratch}/*`,
         '--max-old-space-size=1536',
       ],
     },

@@ -41,7 +41,7 @@
       R.deleteProperty(G, '__faultlinesRegister');
     },
   };
-  const half = makeMembraneHalf(sendToHost, jsonStringify({ copyPlain: 'never' }), loader);
+  const half = makeMembraneHalf(sendToHost, '{"side":"realm"}', loader);
   host = half.remoteRoot();
 
   // ---- modules -------------------------------------------------------------------------
@@ -180,7 +180,9 @@
 
   // V8 hands Error.prepareStackTrace the frames of the whole stack, the host's included:
   // lab code does not get to install one.
+  // Nor a new Error in its place (V8 reads the hook from the realm's global Error).
   R.defineProperty(ErrorCtor, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
+  R.defineProperty(G, 'Error', { value: ErrorCtor, writable: false, configurable: false, enumerable: false });
 
   return half.receive;
 });

@@ -81,7 +81,9 @@ export class LearnerRealm {
 
   constructor(opts: RealmOptions) {
     const print = opts.print ?? ((level: string, text: string) => (level === 'error' || level === 'warn' ? console.error(text) : console.log(text)));
+    // A frozen object with no prototype: the learner's side can call these three, nothing more.
     const services = {
+      __proto__: null,
       // Stricter than the tests' realm, where host time outside a run is allowed: lab code
       // never needs it, and a grade must not depend on when or where it was graded.
       guard: (api: unknown, stack: unknown): string => hostCallRefusal(String(api), String(stack), true) ?? '',
@@ -101,8 +103,8 @@ export class LearnerRealm {
     };
     const hostHalf = makeHostHalf(
       (text) => toRealm(text),
-      JSON.stringify({ copyPlain: 'frozen', refuseUnnamedNatives: true, protectCode: true, withhold: WITHHELD, hideKeys: HIDDEN_KEYS, hideRegisteredSymbols: HIDDEN_SYMBOLS }),
-      services,
+      JSON.stringify({ side: 'host', withhold: WITHHELD, hideKeys: HIDDEN_KEYS, hideRegisteredSymbols: HIDDEN_SYMBOLS }),
+      Object.freeze(services),
     );
     const context = vm.createContext(vm.constants?.DONT_CONTEXTIFY ?? {}, {
       name: 'lab code',

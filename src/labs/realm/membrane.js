@@ -1,35 +1,62 @@
 /*
  * One half of the membrane between the tests' realm (the host) and the learner's realm (a
- * node:vm context). The same source is evaluated once in each realm, so each half uses only
- * its own realm's built-ins, captured before any learner code runs.
+ * node:vm context). The same source is evaluated once in each realm; each half uses only its
+ * own realm's built-ins, every one captured when the half is made, before any learner code
+ * runs, so that learner code that later replaces a built-in of its realm (Reflect.get,
+ * Function.prototype.call, Array.prototype.toJSON, a setter on Object.prototype...) changes
+ * nothing this file does.
  *
- * The one rule that makes it hold: the two halves exchange primitives (JSON text, and
- * numbers, booleans, undefined and null as themselves), nothing else. An object
- * of one realm is never handed to code of the other; it is named by a number, and the other
- * side sees a Proxy of its own realm whose traps send requests ("get property x of object
- * 7") as JSON text. Built-ins (Object, Function, Array.prototype.push...) are never proxied:
- * they are named, and each side uses its own of that name, so learner code that walks from
- * a test's object to `constructor.constructor` reaches its own realm's Function, never the
- * host's. Whatever the learner's realm sends is parsed by the host with the host's JSON and
- * can only name objects already handed to it, so a learner who patches every built-in of
- * its own realm can change its own answers, never the host's code or the test results.
+ * Why it holds:
+ * - The halves exchange primitives only: JSON text this file writes itself (it never calls
+ *   JSON.stringify on an object, so no toJSON of anyone's runs), and numbers, booleans,
+ *   undefined and null as themselves. An object of one realm is never handed to code of the
+ *   other; it is named by a number, and the other side sees a Proxy of its own realm whose
+ *   every trap is a request ("get property x of object 7").
+ * - What the host hands out: its objects by number, deeply frozen plain data (messages) as
+ *   copies, and JavaScript's built-ins by name, so that the learner's side uses its own of
+ *   that name: walking from a test's object to `constructor.constructor` reaches the
+ *   learner's own Function. The built-ins that make code from strings (eval, Function and
+ *   the async and generator function constructors) are never handed out at all, nor are
+ *   native functions that are not built-ins (process.binding) or the host's process,
+ *   console and the like.
+ * - What the host accepts: requests about objects it handed out, and the learner's values as
+ *   Proxies of the learner's realm. A function of the learner's realm is always such a
+ *   Proxy, built-ins included, so a learner object whose method is "eval" makes the host run
+ *   the learner's eval, in the learner's realm. By name the host accepts only built-in
+ *   prototypes, as the answer to "what is this object's prototype" (so instanceof and
+ *   toEqual work).
+ * - The host refuses writes to its functions and prototypes and to `__proto__`: learner code
+ *   may change the fields of the objects it is handed, not the tests' code.
  *
- * This file is plain JavaScript (no transpiler touches it) and is evaluated as a function
- * expression: makeMembraneHalf(sendRaw, optionsJson, root) returns { receive, remoteRoot }.
+ * Evaluated as a function expression: makeMembraneHalf(sendRaw, optionsJson, root) returns
+ * { receive, remoteRoot }.
  */
 (function makeMembraneHalf(sendRaw, optionsJson, root) {
   'use strict';
   const G = globalThis;
+  const R = {
+    __proto__: null,
+    apply: G.Reflect.apply,
+    construct: G.Reflect.construct,
+    get: G.Reflect.get,
+    set: G.Reflect.set,
+    has: G.Reflect.has,
+    deleteProperty: G.Reflect.deleteProperty,
+    ownKeys: G.Reflect.ownKeys,
+    getOwnPropertyDescriptor: G.Reflect.getOwnPropertyDescriptor,
+    defineProperty: G.Reflect.defineProperty,
+    getPrototypeOf: G.Reflect.getPrototypeOf,
+  };
+  const apply = R.apply;
   const jsonStringify = G.JSON.stringify;
   const jsonParse = G.JSON.parse;
-  const R = G.Reflect;
-  const apply = R.apply;
   const ObjectProto = G.Object.prototype;
   const ArrayProto = G.Array.prototype;
   const FunctionProto = G.Function.prototype;
   const isArray = G.Array.isArray;
   const isFrozen = G.Object.isFrozen;
   const freeze = G.Object.freeze;
+  const createObject = G.Object.create;
   const ProxyCtor = G.Proxy;
   const MapCtor = G.Map;
   const WeakMapCtor = G.WeakMap;
@@ -37,115 +64,166 @@
   const Registry = G.FinalizationRegistry;
   const ErrorCtor = G.Error;
   const TypeErrorCtor = G.TypeError;
+  const ERROR_CTORS = { __proto__: null, Error: G.Error, TypeError: G.TypeError, RangeError: G.RangeError, ReferenceError: G.ReferenceError, SyntaxError: G.SyntaxError, EvalError: G.EvalError, URIError: G.URIError };
   const StringCtor = G.String;
   const BigIntCtor = G.BigInt;
   const SymbolCtor = G.Symbol;
   const symbolFor = G.Symbol.for;
   const symbolKeyFor = G.Symbol.keyFor;
-  const mapGet = G.Map.prototype.get;
-  const mapSet = G.Map.prototype.set;
-  const mapHas = G.Map.prototype.has;
-  const mapDelete = G.Map.prototype.delete;
-  const wmGet = G.WeakMap.prototype.get;
-  const wmSet = G.WeakMap.prototype.set;
-  const wmDelete = G.WeakMap.prototype.delete;
-  const derefRef = G.WeakRef.prototype.deref;
-  const registerRef = G.FinalizationRegistry.prototype.register;
+  const symbolDescription = R.getOwnPropertyDescriptor(G.Symbol.prototype, 'description').get;
   const bind = G.Function.prototype.bind;
   const fnToString = G.Function.prototype.toString;
   const strEndsWith = G.String.prototype.endsWith;
   const strStartsWith = G.String.prototype.startsWith;
-  const push = G.Array.prototype.push;
+  const strIncludes = G.String.prototype.includes;
+  const method = (fn) => (self, a, b) => apply(fn, self, [a, b]);
+  const mget = method(G.Map.prototype.get);
+  const mset = method(G.Map.prototype.set);
+  const mhas = method(G.Map.prototype.has);
+  const mdelete = method(G.Map.prototype.delete);
+  const msize = R.getOwnPropertyDescriptor(G.Map.prototype, 'size').get;
+  const wget = method(G.WeakMap.prototype.get);
+  const wset = method(G.WeakMap.prototype.set);
+  const wdelete = method(G.WeakMap.prototype.delete);
+  const deref = method(G.WeakRef.prototype.deref);
+  const register = method(G.FinalizationRegistry.prototype.register);
+  const endsWith = (s, x) => apply(strEndsWith, s, [x]);
+  const startsWith = (s, x) => apply(strStartsWith, s, [x]);
+  const includes = (s, x) => apply(strIncludes, s, [x]);
+  /** A data descriptor with no prototype: nothing inherited (a learner's Object.prototype.get) can change what it says. */
+  const dataDesc = (value, enumerable) => ({ __proto__: null, value, writable: true, enumerable: !!enumerable, configurable: true });
+  const append = (arr, v) => R.defineProperty(arr, arr.length, dataDesc(v, true));
+  const at = (arr, i) => {
+    const d = R.getOwnPropertyDescriptor(arr, i);
+    return d ? d.value : undefined;
+  };
 
   const options = jsonParse(optionsJson);
-  /** 'frozen': only deeply frozen plain data crosses by value (the host: it must see the learner's writes to its objects). 'never': always by reference. */
-  const copyPlain = options.copyPlain === 'frozen' ? 'frozen' : 'never';
-  /** The host refuses to hand out native functions it cannot name (process.binding and the like). */
-  const refuseUnnamedNatives = !!options.refuseUnnamedNatives;
-  /** The host refuses writes to functions and prototypes (lab and test code stays as written). */
-  const protectCode = !!options.protectCode;
+  const isHost = options.side === 'host';
 
-  const mget = (m, k) => apply(mapGet, m, [k]);
-  const mset = (m, k, v) => apply(mapSet, m, [k, v]);
-  const mhas = (m, k) => apply(mapHas, m, [k]);
-  const wget = (m, k) => apply(wmGet, m, [k]);
-  const wset = (m, k, v) => apply(wmSet, m, [k, v]);
+  // ---- writing the frames: JSON text, by this file's own code ----------------------------
+  function serialize(x) {
+    switch (typeof x) {
+      case 'string':
+        return jsonStringify(x); // a primitive: JSON.stringify looks up no toJSON
+      case 'number':
+        return x === x && x !== Infinity && x !== -Infinity ? '' + x : 'null';
+      case 'boolean':
+        return x ? 'true' : 'false';
+      case 'undefined':
+        return 'null';
+    }
+    if (x === null) return 'null';
+    if (!isArray(x)) throw new TypeErrorCtor('membrane: cannot send that');
+    let out = '[';
+    const n = x.length;
+    for (let i = 0; i < n; i++) out += (i ? ',' : '') + serialize(at(x, i));
+    return out + ']';
+  }
 
-  /** Objects this side never hands out, whatever the path to them (the host's process, console...). */
+  // ---- objects this side never hands out ------------------------------------------------
   const withheld = new WeakMapCtor();
+  const withhold = (v) => {
+    if ((typeof v === 'object' && v !== null) || typeof v === 'function') wset(withheld, v, true);
+  };
+  // The built-ins that make code from strings.
+  const CODE = [G.eval, G.Function];
+  const hiddenCtor = (make) => {
+    try {
+      return R.getPrototypeOf(make()).constructor;
+    } catch (e) {
+      return undefined;
+    }
+  };
+  append(CODE, hiddenCtor(() => async function () {}));
+  append(CODE, hiddenCtor(() => function* () {}));
+  append(CODE, hiddenCtor(() => async function* () {}));
+  const isCode = new WeakMapCtor();
+  for (let i = 0; i < CODE.length; i++) if (CODE[i]) wset(isCode, CODE[i], true);
   if (options.withhold) {
     for (let i = 0; i < options.withhold.length; i++) {
       const path = options.withhold[i];
       let v = G;
-      for (let j = 0; j < path.length && v !== undefined && v !== null; j++) v = v[path[j]];
+      // Read now, before any learner code runs (globalThis.process is an accessor in Node).
+      for (let j = 0; j < path.length && v !== undefined && v !== null; j++) v = R.get(v, path[j]);
       if ((typeof v === 'object' && v !== null) || typeof v === 'function') {
-        wset(withheld, v, true);
-        // And every function hanging off it (process.binding, process.exit...).
+        withhold(v);
+        // And everything hanging off it (process.binding, process.exit...).
         const keys = R.ownKeys(v);
         for (let k = 0; k < keys.length; k++) {
           const d = R.getOwnPropertyDescriptor(v, keys[k]);
-          if (d && (typeof d.value === 'function' || (typeof d.value === 'object' && d.value !== null))) wset(withheld, d.value, true);
+          if (d) withhold(d.value);
         }
       }
     }
   }
-  /**
-   * Property names this side never reads through to the other realm: the test runner's
-   * protocols that would let a returned object decide its own comparison (an object with
-   * `asymmetricMatch` equals anything in `toEqual`).
-   */
+
+  // Property names this side never reads through to the other realm: the test runner's
+  // protocols through which a returned object could decide how it compares (an object with
+  // `asymmetricMatch` equals anything in `toEqual`).
   const hidden = new MapCtor();
   if (options.hideKeys) for (let i = 0; i < options.hideKeys.length; i++) mset(hidden, options.hideKeys[i], true);
   if (options.hideRegisteredSymbols) for (let i = 0; i < options.hideRegisteredSymbols.length; i++) mset(hidden, symbolFor(options.hideRegisteredSymbols[i]), true);
-  const isHidden = (key) => hidden.size > 0 && mhas(hidden, key);
+  const isHidden = (key) => apply(msize, hidden, []) > 0 && mhas(hidden, key);
+
   // ---- built-ins, by name ---------------------------------------------------------------
+  // The learner's side names (instead of proxying) only the constructors of data kinds, so
+  // that `toEqual` sees its Map as a Map: calling one of these runs no code of anyone's.
+  const DATA_CTORS = new MapCtor();
+  const dataKinds = ['Object', 'Array', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Date', 'RegExp', 'Promise', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt',
+    'Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError', 'AggregateError', 'ArrayBuffer', 'DataView',
+    'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
+  for (let i = 0; i < dataKinds.length; i++) mset(DATA_CTORS, dataKinds[i], true);
+  const nameable = (name, v, asPrototype) =>
+    isHost || mhas(DATA_CTORS, name) || (asPrototype && (typeof v !== 'function' || v === FunctionProto));
   const intrinsicName = new MapCtor();
   const intrinsicValue = new MapCtor();
-  function collectIntrinsics() {
+  (function collectIntrinsics() {
     const roots = [
       'Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'BigInt', 'Date', 'RegExp',
       'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError',
       'Promise', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'Proxy', 'Reflect', 'JSON',
       'Math', 'Atomics', 'Intl', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array',
       'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array',
-      'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Iterator', 'eval', 'isFinite', 'isNaN', 'parseFloat',
+      'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Iterator', 'isFinite', 'isNaN', 'parseFloat',
       'parseInt', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape', 'unescape',
       'globalThis',
     ];
     const proto = (x) => R.getPrototypeOf(x);
-    const hidden = [];
-    const tryAdd = (name, make) => {
+    const hiddenRoots = [];
+    const add = (name, make) => {
       try {
         const v = make();
-        if (v !== undefined && v !== null) push.call(hidden, [name, v]);
+        if (v !== undefined && v !== null) append(hiddenRoots, [name, v]);
       } catch (e) {
         // not in this engine
       }
     };
-    tryAdd('%ThrowTypeError%', () => R.getOwnPropertyDescriptor(FunctionProto, 'caller').get);
-    tryAdd('%GeneratorFunction%', () => proto(function* () {}).constructor);
-    tryAdd('%AsyncFunction%', () => proto(async function () {}).constructor);
-    tryAdd('%AsyncGeneratorFunction%', () => proto(async function* () {}).constructor);
-    tryAdd('%GeneratorPrototype%', () => proto(function* () {}).prototype);
-    tryAdd('%AsyncGeneratorPrototype%', () => proto(async function* () {}).prototype);
-    tryAdd('%IteratorPrototype%', () => proto(proto([][SymbolCtor.iterator]())));
-    tryAdd('%AsyncIteratorPrototype%', () => proto(proto(async function* () {}).prototype.prototype));
-    tryAdd('%ArrayIteratorPrototype%', () => proto([][SymbolCtor.iterator]()));
-    tryAdd('%MapIteratorPrototype%', () => proto(new MapCtor().entries()));
-    tryAdd('%SetIteratorPrototype%', () => proto(new G.Set().values()));
-    tryAdd('%StringIteratorPrototype%', () => proto(''[SymbolCtor.iterator]()));
-    tryAdd('%RegExpStringIteratorPrototype%', () => proto(''.matchAll(/a/g)));
-    tryAdd('%TypedArray%', () => proto(G.Int8Array));
-    tryAdd('%IteratorHelperPrototype%', () => proto([].values().map((x) => x)));
-    tryAdd('%WrapForValidIteratorPrototype%', () => proto(G.Iterator.from({ next() { return { done: true }; } })));
-    tryAdd('%AsyncFromSyncIteratorPrototype%', () => undefined);
-    const seen = (v) => mhas(intrinsicName, v);
-    const keyName = (k) => (typeof k === 'symbol' ? '@@' + (symbolKeyFor(k) ?? k.description) : k);
+    add('%ThrowTypeError%', () => R.getOwnPropertyDescriptor(FunctionProto, 'caller').get);
+    add('%AsyncFunction%.prototype', () => proto(async function () {}));
+    add('%GeneratorFunction%.prototype', () => proto(function* () {}));
+    add('%AsyncGeneratorFunction%.prototype', () => proto(async function* () {}));
+    add('%GeneratorPrototype%', () => proto(function* () {}).prototype);
+    add('%AsyncGeneratorPrototype%', () => proto(async function* () {}).prototype);
+    add('%IteratorPrototype%', () => proto(proto([][SymbolCtor.iterator]())));
+    add('%AsyncIteratorPrototype%', () => proto(proto(async function* () {}).prototype.prototype));
+    add('%ArrayIteratorPrototype%', () => proto([][SymbolCtor.iterator]()));
+    add('%MapIteratorPrototype%', () => proto(new MapCtor().entries()));
+    add('%SetIteratorPrototype%', () => proto(new G.Set().values()));
+    add('%StringIteratorPrototype%', () => proto(''[SymbolCtor.iterator]()));
+    add('%RegExpStringIteratorPrototype%', () => proto(''.matchAll(/a/g)));
+    add('%TypedArray%', () => proto(G.Int8Array));
+    add('%IteratorHelperPrototype%', () => proto([].values().map((x) => x)));
+    add('%WrapForValidIteratorPrototype%', () => proto(G.Iterator.from({ next() { return { done: true }; } })));
+    const keyName = (k) => (typeof k === 'symbol' ? '@@' + (symbolKeyFor(k) ?? apply(symbolDescription, k, [])) : k);
     const walk = (name, v, depth) => {
       if ((typeof v !== 'object' || v === null) && typeof v !== 'function') return;
-      if (seen(v)) return;
-      mset(intrinsicName, v, name);
-      mset(intrinsicValue, name, v);
+      if (mhas(intrinsicName, v)) return;
+      // Code-making constructors get no name: they are never handed across.
+      if (wget(isCode, v) !== true) {
+        mset(intrinsicName, v, name);
+        mset(intrinsicValue, name, v);
+      }
       if (depth >= 3) return;
       let keys;
       try {
@@ -154,15 +232,14 @@
         return;
       }
       for (let i = 0; i < keys.length; i++) {
-        const k = keys[i];
         let d;
         try {
-          d = R.getOwnPropertyDescriptor(v, k);
+          d = R.getOwnPropertyDescriptor(v, keys[i]);
         } catch (e) {
           continue;
         }
         if (!d) continue;
-        const n = name + '.' + keyName(k);
+        const n = name + '.' + keyName(keys[i]);
         if ('value' in d) walk(n, d.value, depth + 1);
         if (d.get) walk(n + '#get', d.get, depth + 1);
         if (d.set) walk(n + '#set', d.set, depth + 1);
@@ -172,21 +249,25 @@
       const d = R.getOwnPropertyDescriptor(G, roots[i]);
       if (d && 'value' in d) walk(roots[i], d.value, 0);
     }
-    for (let i = 0; i < hidden.length; i++) walk(hidden[i][0], hidden[i][1], 0);
-  }
-  collectIntrinsics();
+    for (let i = 0; i < hiddenRoots.length; i++) walk(hiddenRoots[i][0], hiddenRoots[i][1], 0);
+  })();
 
   // ---- symbols --------------------------------------------------------------------------
   const WELL_KNOWN = ['asyncIterator', 'hasInstance', 'isConcatSpreadable', 'iterator', 'match', 'matchAll', 'replace', 'search', 'species', 'split', 'toPrimitive', 'toStringTag', 'unscopables', 'dispose', 'asyncDispose'];
   const wellKnownName = new MapCtor();
+  const wellKnownSymbol = new MapCtor();
   for (let i = 0; i < WELL_KNOWN.length; i++) {
-    const s = SymbolCtor[WELL_KNOWN[i]];
-    if (typeof s === 'symbol') mset(wellKnownName, s, WELL_KNOWN[i]);
+    const d = R.getOwnPropertyDescriptor(SymbolCtor, WELL_KNOWN[i]);
+    if (d && typeof d.value === 'symbol') {
+      mset(wellKnownName, d.value, WELL_KNOWN[i]);
+      mset(wellKnownSymbol, WELL_KNOWN[i], d.value);
+    }
   }
   const localSymbols = new MapCtor(); // symbol -> id
   const localSymbolById = new MapCtor();
   const remoteSymbols = new MapCtor(); // remote id -> local stand-in
   const remoteSymbolIds = new MapCtor(); // stand-in -> remote id
+  let nextSymbol = 1;
   function encodeSymbol(s) {
     const wk = mget(wellKnownName, s);
     if (wk !== undefined) return ['y', wk];
@@ -196,42 +277,43 @@
     if (rid !== undefined) return ['RS', rid];
     let id = mget(localSymbols, s);
     if (id === undefined) {
-      id = localSymbols.size;
+      id = nextSymbol++;
       mset(localSymbols, s, id);
       mset(localSymbolById, id, s);
     }
-    return ['S', id, StringCtor(s.description ?? '')];
+    const description = apply(symbolDescription, s, []);
+    return ['S', id, description === undefined ? '' : description];
   }
   function decodeSymbol(e) {
-    switch (e[0]) {
+    switch (at(e, 0)) {
       case 'y': {
-        const s = SymbolCtor[e[1]];
-        if (typeof s !== 'symbol') throw new TypeErrorCtor('membrane: unknown symbol');
+        const s = mget(wellKnownSymbol, at(e, 1));
+        if (s === undefined) throw new TypeErrorCtor('membrane: unknown symbol');
         return s;
       }
       case 'Y':
-        return symbolFor(StringCtor(e[1]));
+        return symbolFor(StringCtor(at(e, 1)));
       case 'RS': {
-        const s = mget(localSymbolById, e[1]);
+        const s = mget(localSymbolById, at(e, 1));
         if (s === undefined) throw new TypeErrorCtor('membrane: unknown symbol');
         return s;
       }
       case 'S': {
-        let s = mget(remoteSymbols, e[1]);
+        let s = mget(remoteSymbols, at(e, 1));
         if (s === undefined) {
-          s = SymbolCtor(StringCtor(e[2]));
-          mset(remoteSymbols, e[1], s);
-          mset(remoteSymbolIds, s, e[1]);
+          s = SymbolCtor(StringCtor(at(e, 2)));
+          mset(remoteSymbols, at(e, 1), s);
+          mset(remoteSymbolIds, s, at(e, 1));
         }
         return s;
       }
     }
     throw new TypeErrorCtor('membrane: bad symbol');
   }
-  const encodeKey = (k) => (typeof k === 'symbol' ? encodeSymbol(k) : ['s', StringCtor(k)]);
+  const encodeKey = (k) => (typeof k === 'symbol' ? encodeSymbol(k) : ['s', '' + k]);
   function decodeKey(e) {
     if (!isArray(e)) throw new TypeErrorCtor('membrane: bad key');
-    if (e[0] === 's' && typeof e[1] === 'string') return e[1];
+    if (at(e, 0) === 's' && typeof at(e, 1) === 'string') return at(e, 1);
     return decodeSymbol(e);
   }
 
@@ -261,12 +343,12 @@
   // ---- proxies of the other realm's objects ---------------------------------------------
   const remote = new MapCtor(); // remote id -> WeakRef(proxy)
   const remoteIds = new WeakMapCtor(); // proxy -> remote id
-  const released = [];
+  let released = [];
   const registry = new Registry((id) => {
     const ref = mget(remote, id);
-    if (ref !== undefined && apply(derefRef, ref, []) === undefined) {
-      apply(mapDelete, remote, [id]);
-      push.call(released, id);
+    if (ref !== undefined && deref(ref) === undefined) {
+      mdelete(remote, id);
+      append(released, id);
     }
   });
 
@@ -277,25 +359,18 @@
     } catch (e) {
       return true;
     }
-    if (!apply(strEndsWith, text, ['{ [native code] }'])) return false;
-    // The engine's anonymous functions (a promise's resolve and reject) are fine to call;
-    // a bound lab function prints as native too, and its name says so. Every built-in is
-    // named above; a named native function that is not one (process.binding...) is refused.
-    let name;
-    try {
-      name = R.getOwnPropertyDescriptor(fn, 'name');
-    } catch (e) {
-      return true;
-    }
-    name = name && typeof name.value === 'string' ? name.value : '';
+    if (!endsWith(text, '{ [native code] }')) return false;
+    // The engine's anonymous functions (a promise's resolve and reject) are fine to call, and
+    // a bound lab function prints as native too, its name says so. Every built-in is named
+    // above; a named native function that is not one (process.binding...) is refused.
+    const d = R.getOwnPropertyDescriptor(fn, 'name');
+    const name = d && typeof d.value === 'string' ? d.value : '';
     if (name === '') return false;
-    return !(apply(strStartsWith, name, ['bound ']) && name !== 'bound Function' && name !== 'bound eval');
+    return !(startsWith(name, 'bound ') && name !== 'bound Function' && name !== 'bound eval');
   }
 
-  function kindOf(v) {
-    if (typeof v === 'function') return 'f';
-    return isArray(v) ? 'a' : 'o';
-  }
+  const kindOf = (v) => (typeof v === 'function' ? 'f' : isArray(v) ? 'a' : 'o');
+  const handle = (v) => ['L', localId(v), kindOf(v)];
 
   function isPlainFrozen(v) {
     if (!isFrozen(v)) return false;
@@ -303,7 +378,8 @@
     return p === ObjectProto || p === ArrayProto || p === null;
   }
 
-  function encode(v, depth) {
+  /** `asPrototype`: the answer to "what is this object's prototype?" (the one place a built-in object crosses by name from the learner's side). */
+  function encode(v, depth, asPrototype) {
     switch (typeof v) {
       case 'undefined':
         return ['u'];
@@ -318,24 +394,25 @@
         if (v === -Infinity) return ['N', '-Inf'];
         return ['n', v];
       case 'bigint':
-        return ['B', StringCtor(v)];
+        return ['B', '' + v];
       case 'symbol':
         return encodeSymbol(v);
     }
     if (v === null) return ['z'];
     const rid = wget(remoteIds, v);
     if (rid !== undefined) return ['R', rid];
+    if (wget(withheld, v) === true) return ['u'];
+    if (wget(isCode, v) === true) return isHost ? ['u'] : handle(v);
     const name = mget(intrinsicName, v);
-    if (name !== undefined) return ['I', name];
+    if (name !== undefined && nameable(name, v, asPrototype)) return ['I', name];
     const known = wget(localIds, v);
     if (known !== undefined) return ['L', known, kindOf(v)];
-    if (wget(withheld, v) === true) return ['u'];
     if (typeof v === 'function') {
-      if (refuseUnnamedNatives && isUnnamedNative(v)) return ['u'];
-    } else if (copyPlain === 'frozen' && (depth ?? 0) < 32 && isPlainFrozen(v)) {
+      if (isHost && isUnnamedNative(v)) return ['u'];
+    } else if (isHost && (depth ?? 0) < 32 && isPlainFrozen(v)) {
       return encodeCopy(v, (depth ?? 0) + 1);
     }
-    return ['L', localId(v), kindOf(v)];
+    return handle(v);
   }
 
   function encodeCopy(v, depth) {
@@ -343,59 +420,67 @@
     const out = [];
     for (let i = 0; i < keys.length; i++) {
       const d = R.getOwnPropertyDescriptor(v, keys[i]);
-      if (!d || !('value' in d)) return ['L', localId(v), kindOf(v)];
-      push.call(out, [encodeKey(keys[i]), encode(d.value, depth), d.enumerable ? 1 : 0]);
+      if (!d || !('value' in d)) return handle(v);
+      append(out, [encodeKey(keys[i]), encode(d.value, depth), d.enumerable ? 1 : 0]);
     }
     const p = R.getPrototypeOf(v);
     return ['P', isArray(v) ? 'a' : p === null ? 'n' : 'o', out];
   }
 
   function decodeCopy(e) {
-    const shape = e[1];
-    const o = shape === 'a' ? [] : shape === 'n' ? G.Object.create(null) : {};
-    const props = e[2];
+    const shape = at(e, 1);
+    const open = at(e, 3) === 'open';
+    // An open object (a descriptor) has no prototype: nothing inherited can add fields to it.
+    const o = shape === 'a' ? [] : shape === 'n' || open ? createObject(null) : {};
+    const props = at(e, 2);
+    if (!isArray(props)) throw new TypeErrorCtor('membrane: bad copy');
     for (let i = 0; i < props.length; i++) {
-      const key = decodeKey(props[i][0]);
+      const p = at(props, i);
+      const key = decodeKey(at(p, 0));
       if (shape === 'a' && key === 'length') continue;
-      R.defineProperty(o, key, { value: decode(props[i][1]), writable: true, enumerable: !!props[i][2], configurable: true });
+      R.defineProperty(o, key, dataDesc(decode(at(p, 1)), at(p, 2)));
     }
     // Descriptors and key lists come back open: Proxy traps adjust them, and nothing shares them.
-    return e[3] === 'open' ? o : freeze(o);
+    return open ? o : freeze(o);
   }
 
   function decode(e) {
     if (!isArray(e)) throw new TypeErrorCtor('membrane: bad value');
-    switch (e[0]) {
+    const tag = at(e, 0);
+    const a = at(e, 1);
+    switch (tag) {
       case 'u':
         return undefined;
       case 'z':
         return null;
       case 'b':
-        return e[1] === true;
+        return a === true;
       case 's':
-        if (typeof e[1] !== 'string') break;
-        return e[1];
+        if (typeof a !== 'string') break;
+        return a;
       case 'n':
-        if (typeof e[1] !== 'number') break;
-        return e[1];
+        if (typeof a !== 'number') break;
+        return a;
       case 'N':
-        return e[1] === 'NaN' ? NaN : e[1] === '-0' ? -0 : e[1] === 'Inf' ? Infinity : -Infinity;
+        return a === 'NaN' ? NaN : a === '-0' ? -0 : a === 'Inf' ? Infinity : -Infinity;
       case 'B':
-        return BigIntCtor(StringCtor(e[1]));
+        return BigIntCtor(StringCtor(a));
       case 'y':
       case 'Y':
       case 'S':
       case 'RS':
         return decodeSymbol(e);
       case 'I': {
-        const v = mget(intrinsicValue, e[1]);
-        if (v === undefined) throw new TypeErrorCtor('membrane: no built-in ' + StringCtor(e[1]) + ' here');
+        const v = mget(intrinsicValue, a);
+        if (v === undefined) throw new TypeErrorCtor('membrane: no built-in ' + StringCtor(a) + ' here');
+        // The learner's side names only built-in prototypes; its functions always come as Proxies.
+        if (isHost && typeof v === 'function' && v !== FunctionProto && !mhas(DATA_CTORS, a)) throw new TypeErrorCtor('membrane: refused');
         return v;
       }
       case 'R':
-        return localById(e[1]);
+        return localById(a);
       case 'L':
-        return remoteProxy(e[1], e[2]);
+        return remoteProxy(a, at(e, 2));
       case 'P':
         return decodeCopy(e);
     }
@@ -404,18 +489,18 @@
 
   const encodeList = (xs) => {
     const out = [];
-    for (let i = 0; i < xs.length; i++) push.call(out, encode(xs[i]));
+    const n = xs.length;
+    for (let i = 0; i < n; i++) append(out, encode(at(xs, i)));
     return out;
   };
   const decodeList = (es) => {
     if (!isArray(es)) throw new TypeErrorCtor('membrane: bad list');
     const out = [];
-    for (let i = 0; i < es.length; i++) push.call(out, decode(es[i]));
+    for (let i = 0; i < es.length; i++) append(out, decode(at(es, i)));
     return out;
   };
 
   // ---- errors cross by value ------------------------------------------------------------
-  const ERROR_TYPES = ['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError'];
   const EXTRA_FIELDS = ['actual', 'expected', 'showDiff', 'operator', 'code', 'diff'];
   function readString(f) {
     try {
@@ -433,7 +518,7 @@
       for (let i = 0; p && i < 64; i++) {
         if (p === ErrorCtor.prototype) return true;
         const name = mget(intrinsicName, p);
-        if (name !== undefined && apply(strEndsWith, name, ['Error.prototype'])) return true;
+        if (name !== undefined && endsWith(name, 'Error.prototype')) return true;
         p = R.getPrototypeOf(p);
       }
     } catch (e) {
@@ -441,18 +526,22 @@
     }
     return false;
   }
+  const own = (x, key) => {
+    const d = R.getOwnPropertyDescriptor(x, key);
+    return d && 'value' in d ? d.value : undefined;
+  };
   function encodeThrown(x) {
     if (x !== null && typeof x === 'object' && wget(remoteIds, x) === undefined && isErrorLike(x)) {
       const extras = [];
       for (let i = 0; i < EXTRA_FIELDS.length; i++) {
         try {
           const d = R.getOwnPropertyDescriptor(x, EXTRA_FIELDS[i]);
-          if (d && 'value' in d) push.call(extras, [EXTRA_FIELDS[i], encode(d.value)]);
+          if (d && 'value' in d) append(extras, [EXTRA_FIELDS[i], encode(d.value)]);
         } catch (e) {
           // unreadable: left out
         }
       }
-      return ['E', readString(() => x.name), readString(() => x.message), readString(() => x.stack), extras];
+      return ['E', readString(() => R.get(x, 'name')), readString(() => R.get(x, 'message')), readString(() => R.get(x, 'stack')), extras];
     }
     // Anything else thrown crosses as a value: a primitive as itself, an object as an error
     // that describes it (a thrown object could be a Proxy whose traps run on every look).
@@ -461,16 +550,16 @@
   }
   function decodeThrown(e) {
     if (!isArray(e)) return new ErrorCtor('membrane: bad error');
-    if (e[0] === 'V') return decode(e[1]);
-    const name = StringCtor(e[1]);
-    let Ctor = ErrorCtor;
-    for (let i = 0; i < ERROR_TYPES.length; i++) if (ERROR_TYPES[i] === name) Ctor = G[name];
-    const err = new Ctor(StringCtor(e[2]));
-    if (name && name !== err.name) R.defineProperty(err, 'name', { value: name, writable: true, enumerable: false, configurable: true });
-    if (e[3]) R.defineProperty(err, 'stack', { value: StringCtor(e[3]), writable: true, enumerable: false, configurable: true });
-    const extras = isArray(e[4]) ? e[4] : [];
+    if (at(e, 0) === 'V') return decode(at(e, 1));
+    const name = StringCtor(at(e, 1));
+    const Ctor = ERROR_CTORS[name] ?? ErrorCtor;
+    const err = new Ctor(StringCtor(at(e, 2)));
+    if (name && name !== own(ErrorCtor.prototype, 'name')) R.defineProperty(err, 'name', dataDesc(name, false));
+    if (at(e, 3)) R.defineProperty(err, 'stack', dataDesc(StringCtor(at(e, 3)), false));
+    const extras = isArray(at(e, 4)) ? at(e, 4) : [];
     for (let i = 0; i < extras.length; i++) {
-      R.defineProperty(err, StringCtor(extras[i][0]), { value: decode(extras[i][1]), writable: true, enumerable: true, configurable: true });
+      const x = at(extras, i);
+      R.defineProperty(err, StringCtor(at(x, 0)), dataDesc(decode(at(x, 1)), true));
     }
     return err;
   }
@@ -480,14 +569,14 @@
     if (released.length) {
       const ids = [];
       // An id seen again since its proxy died has a new proxy: it is not released.
-      for (let i = 0; i < released.length; i++) if (!mhas(remote, released[i])) push.call(ids, released[i]);
-      released.length = 0;
+      for (let i = 0; i < released.length; i++) if (!mhas(remote, at(released, i))) append(ids, at(released, i));
+      released = [];
       if (ids.length) roundTrip(['rel', ids]);
     }
     return roundTrip(msg);
   }
   function roundTrip(msg) {
-    const text = jsonStringify(msg);
+    const text = serialize(msg);
     let reply;
     try {
       reply = sendRaw(text);
@@ -501,21 +590,22 @@
     if (typeof reply !== 'string') throw new ErrorCtor('the other side of the lab sandbox sent no answer');
     const r = jsonParse(reply);
     if (!isArray(r)) throw new TypeErrorCtor('membrane: bad reply');
-    if (r[0] === 'ok') return decode(r[1]);
-    throw decodeThrown(r[1]);
+    if (at(r, 0) === 'ok') return decode(at(r, 1));
+    throw decodeThrown(at(r, 1));
   }
 
   function remoteProxy(id, kind) {
     if (typeof id !== 'number') throw new TypeErrorCtor('membrane: bad id');
     const ref = mget(remote, id);
     if (ref !== undefined) {
-      const p = apply(derefRef, ref, []);
+      const p = deref(ref);
       if (p !== undefined) return p;
     }
     // The target is a stand-in of this realm: it keeps the Proxy invariants easy (nothing
     // on it is non-configurable but an array's length) and it never holds the real object.
     const shadow = kind === 'f' ? apply(bind, function () {}, [null]) : kind === 'a' ? [] : {};
     const p = new ProxyCtor(shadow, {
+      __proto__: null,
       get(_t, key, receiver) {
         if (isHidden(key)) return undefined;
         return send(['get', id, encodeKey(key), encode(receiver)]);
@@ -533,24 +623,22 @@
       ownKeys(_t) {
         const all = send(['keys', id]);
         const keys = [];
-        for (let i = 0; i < all.length; i++) if (!isHidden(all[i])) push.call(keys, all[i]);
-        if (kind === 'a') {
-          let hasLength = false;
-          for (let i = 0; i < keys.length; i++) if (keys[i] === 'length') hasLength = true;
-          if (!hasLength) push.call(keys, 'length');
+        let hasLength = false;
+        for (let i = 0; i < all.length; i++) {
+          const k = at(all, i);
+          if (k === 'length') hasLength = true;
+          if (!isHidden(k)) append(keys, k);
         }
+        if (kind === 'a' && !hasLength) append(keys, 'length');
         return keys;
       },
       getOwnPropertyDescriptor(_t, key) {
         if (isHidden(key)) return undefined;
         const d = send(['desc', id, encodeKey(key)]);
         if (d === undefined) return undefined;
-        if (kind === 'a' && key === 'length') {
-          d.configurable = false;
-          d.writable = true;
-        } else {
-          d.configurable = true;
-        }
+        const length = kind === 'a' && key === 'length';
+        R.defineProperty(d, 'configurable', dataDesc(!length, true));
+        if (length) R.defineProperty(d, 'writable', dataDesc(true, true));
         return d;
       },
       defineProperty(_t, key, desc) {
@@ -578,25 +666,27 @@
     });
     mset(remote, id, new WeakRefCtor(p));
     wset(remoteIds, p, id);
-    apply(registerRef, registry, [p, id]);
+    register(registry, p, id);
     return p;
   }
 
   function encodeDescriptor(d) {
+    const has = (k) => R.getOwnPropertyDescriptor(d, k) !== undefined;
+    const field = (k) => own(d, k);
     return [
-      'value' in d ? 1 : 0, encode(d.value), encode(d.get), encode(d.set),
-      d.writable === true ? 1 : 0, d.enumerable === true ? 1 : 0, 'writable' in d ? 1 : 0, 'enumerable' in d ? 1 : 0,
+      has('value') ? 1 : 0, encode(field('value')), encode(field('get')), encode(field('set')),
+      field('writable') === true ? 1 : 0, field('enumerable') === true ? 1 : 0, has('writable') ? 1 : 0, has('enumerable') ? 1 : 0,
     ];
   }
   function decodeDescriptor(e) {
-    const d = {};
-    if (e[0]) d.value = decode(e[1]);
-    const get = decode(e[2]);
-    const set = decode(e[3]);
+    const d = { __proto__: null };
+    if (at(e, 0)) d.value = decode(at(e, 1));
+    const get = decode(at(e, 2));
+    const set = decode(at(e, 3));
     if (get !== undefined) d.get = get;
     if (set !== undefined) d.set = set;
-    if (e[6]) d.writable = e[4] === 1;
-    if (e[7]) d.enumerable = e[5] === 1;
+    if (at(e, 6)) d.writable = at(e, 4) === 1;
+    if (at(e, 7)) d.enumerable = at(e, 5) === 1;
     d.configurable = true;
     return d;
   }
@@ -609,88 +699,91 @@
       return true;
     }
   }
-  function checkWritable(o, what) {
-    if (!protectCode) return;
+  function checkWritable(o, key, what) {
+    if (!isHost) return;
+    if (key === '__proto__') throw new TypeErrorCtor("lab code may not change the prototype of the tests' objects");
     if (typeof o === 'function' || isPrototypeObject(o)) {
-      throw new TypeErrorCtor('lab code may not ' + what + ' on the tests\' functions or classes');
+      throw new TypeErrorCtor('lab code may not ' + what + " on the tests' functions or classes");
     }
   }
 
+  // A built-in method that works only on its own kind of object (Set.prototype.add,
+  // Promise.prototype.then...) is handed out by reference, so that calling it runs here, on
+  // the real object, not on the other side's stand-in. Never a constructor.
   const GENERIC = ['Object.prototype.', 'Array.prototype.', 'Function.prototype.'];
   function needsRealReceiver(name) {
-    if (apply(strEndsWith, name, ['.constructor'])) return false;
-    for (let i = 0; i < GENERIC.length; i++) if (apply(strStartsWith, name, [GENERIC[i]])) return false;
-    return apply(strStartsWith, name, ['%']) || name.indexOf('.prototype.') > 0;
+    if (endsWith(name, '.constructor')) return false;
+    for (let i = 0; i < GENERIC.length; i++) if (startsWith(name, GENERIC[i])) return false;
+    return includes(name, '.prototype.') || (startsWith(name, '%') && includes(name, 'Prototype%.'));
   }
 
   function perform(m) {
-    const op = m[0];
+    const op = at(m, 0);
     if (op === 'rel') {
-      const ids = m[1];
+      const ids = at(m, 1);
       for (let i = 0; i < ids.length; i++) {
-        const v = mget(local, ids[i]);
-        if (ids[i] !== 0 && v !== undefined) {
-          apply(mapDelete, local, [ids[i]]);
-          apply(wmDelete, localIds, [v]);
+        const id = at(ids, i);
+        const v = mget(local, id);
+        if (id !== 0 && v !== undefined) {
+          mdelete(local, id);
+          apply(wdelete, localIds, [v]);
         }
       }
       return ['u'];
     }
-    const o = localById(m[1]);
+    const o = localById(at(m, 1));
     switch (op) {
       case 'get': {
-        const v = R.get(o, decodeKey(m[2]), decode(m[3]));
-        // A built-in method that works only on its own kind of object (Set.prototype.add,
-        // Promise.prototype.then...) is handed out as a reference, so that calling it runs
-        // here, on the real object, not on the other side's stand-in.
-        if (typeof v === 'function') {
+        const v = R.get(o, decodeKey(at(m, 2)), decode(at(m, 3)));
+        if (isHost && typeof v === 'function' && wget(isCode, v) !== true) {
           const name = mget(intrinsicName, v);
-          if (name !== undefined && needsRealReceiver(name)) return ['L', localId(v), 'f'];
+          if (name !== undefined && needsRealReceiver(name)) return handle(v);
         }
         return encode(v);
       }
-      case 'set':
-        checkWritable(o, 'set properties');
-        return encode(R.set(o, decodeKey(m[2]), decode(m[3]), decode(m[4])));
+      case 'set': {
+        const key = decodeKey(at(m, 2));
+        checkWritable(o, key, 'set properties');
+        return encode(R.set(o, key, decode(at(m, 3)), decode(at(m, 4))));
+      }
       case 'has':
-        return encode(R.has(o, decodeKey(m[2])));
-      case 'del':
-        checkWritable(o, 'delete properties');
-        return encode(R.deleteProperty(o, decodeKey(m[2])));
+        return encode(R.has(o, decodeKey(at(m, 2))));
+      case 'del': {
+        const key = decodeKey(at(m, 2));
+        checkWritable(o, key, 'delete properties');
+        return encode(R.deleteProperty(o, key));
+      }
       case 'keys': {
         const keys = R.ownKeys(o);
-        const out = [];
-        for (let i = 0; i < keys.length; i++) push.call(out, encodeKey(keys[i]));
-        return ['P', 'a', mapKeysToProps(out), 'open'];
+        const props = [];
+        for (let i = 0; i < keys.length; i++) append(props, [['s', '' + i], encodeKey(at(keys, i)), 1]);
+        return ['P', 'a', props, 'open'];
       }
       case 'desc': {
-        const d = R.getOwnPropertyDescriptor(o, decodeKey(m[2]));
+        const d = R.getOwnPropertyDescriptor(o, decodeKey(at(m, 2)));
         if (d === undefined) return ['u'];
         const props = [];
-        if ('value' in d) push.call(props, [['s', 'value'], encode(d.value), 1]);
-        if ('get' in d) push.call(props, [['s', 'get'], encode(d.get), 1]);
-        if ('set' in d) push.call(props, [['s', 'set'], encode(d.set), 1]);
-        if ('writable' in d) push.call(props, [['s', 'writable'], ['b', d.writable], 1]);
-        push.call(props, [['s', 'enumerable'], ['b', d.enumerable], 1]);
-        push.call(props, [['s', 'configurable'], ['b', d.configurable], 1]);
+        if ('value' in d) append(props, [['s', 'value'], encode(d.value), 1]);
+        if ('get' in d) append(props, [['s', 'get'], encode(d.get), 1]);
+        if ('set' in d) append(props, [['s', 'set'], encode(d.set), 1]);
+        if ('writable' in d) append(props, [['s', 'writable'], ['b', d.writable], 1]);
+        append(props, [['s', 'enumerable'], ['b', d.enumerable], 1]);
+        append(props, [['s', 'configurable'], ['b', d.configurable], 1]);
         return ['P', 'o', props, 'open'];
       }
-      case 'def':
-        checkWritable(o, 'define properties');
-        return encode(R.defineProperty(o, decodeKey(m[2]), decodeDescriptor(m[3])));
+      case 'def': {
+        const key = decodeKey(at(m, 2));
+        checkWritable(o, key, 'define properties');
+        return encode(R.defineProperty(o, key, decodeDescriptor(at(m, 3))));
+      }
       case 'proto':
-        return encode(R.getPrototypeOf(o));
+        return encode(R.getPrototypeOf(o), 0, true);
       case 'apply':
-        return encode(apply(o, decode(m[2]), decodeList(m[3])));
+        return encode(apply(o, decode(at(m, 2)), decodeList(at(m, 3))));
       case 'new':
-        return encode(R.construct(o, decodeList(m[2]), decode(m[3])));
+        return encode(R.construct(o, decodeList(at(m, 2)), decode(at(m, 3))));
     }
     throw new TypeErrorCtor('membrane: unknown request');
-  }
-  function mapKeysToProps(keys) {
-    const props = [];
-    for (let i = 0; i < keys.length; i++) push.call(props, [['s', StringCtor(i)], keys[i], 1]);
-    return props;
   }
 
   function receive(text) {
@@ -699,19 +792,19 @@
       const m = jsonParse(text);
       if (!isArray(m)) throw new TypeErrorCtor('membrane: bad request');
       const result = perform(m);
-      const kind = result[0];
-      if (kind === 'n' || kind === 'b') return result[1];
+      const kind = at(result, 0);
+      if (kind === 'n' || kind === 'b') return at(result, 1);
       if (kind === 'u') return undefined;
       if (kind === 'z') return null;
-      return jsonStringify(['ok', result]);
+      return serialize(['ok', result]);
     } catch (err) {
       try {
-        return jsonStringify(['err', encodeThrown(err)]);
+        return serialize(['err', encodeThrown(err)]);
       } catch (e) {
         return '["err",["E","Error","the lab sandbox could not describe an error","",[]]]';
       }
     }
   }
 
-  return freeze({ receive, remoteRoot: () => remoteProxy(0, 'o') });
+  return freeze({ __proto__: null, receive, remoteRoot: () => remoteProxy(0, 'o') });
 });

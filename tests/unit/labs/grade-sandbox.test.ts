@@ -14,7 +14,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'faultlines-wall-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('a graded run\'s test process', { timeout: 300_000 }, () => {
-  test('writes only its scratch folder, reads neither the labs nor other folders, starts no process or thread', async () => {
+  test('writes nothing, reads only its scratch folder and the kit, starts no process or thread', async () => {
     const canary = join(tmp, 'outside', 'canary.txt');
     const solution = resolve('labs/lamport-clocks/solution/lamport.ts');
     const dir = join(tmp, 'graded');
@@ -23,7 +23,7 @@ describe('a graded run\'s test process', { timeout: 300_000 }, () => {
         'x.ts': 'export const x = 1;\n',
         'tests/wall.test.ts': `
 import { test, expect } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as cp from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 const denied = (f: () => unknown) => { try { f(); return 'allowed'; } catch (e) { return (e as { code?: string }).code ?? String(e); } };
@@ -32,7 +32,11 @@ test('no read of the labs', () => { expect(denied(() => readFileSync(${JSON.stri
 test('no read elsewhere', () => { expect(denied(() => readFileSync('/etc/hostname', 'utf8'))).toBe('ERR_ACCESS_DENIED'); });
 test('no process', () => { expect(denied(() => cp.execFileSync('true'))).toBe('ERR_ACCESS_DENIED'); });
 test('no thread', () => { expect(denied(() => new Worker('1', { eval: true }))).toBe('ERR_ACCESS_DENIED'); });
-test('its own folder is writable', () => { writeFileSync(${JSON.stringify(join(dir, 'mine.txt'))}, 'ok'); expect(readFileSync(${JSON.stringify(join(dir, 'mine.txt'))}, 'utf8')).toBe('ok'); });
+test('no write even in its own folder, so no link to lead out of it', () => {
+  expect(denied(() => writeFileSync(${JSON.stringify(join(dir, 'mine.txt'))}, 'ok'))).toBe('ERR_ACCESS_DENIED');
+  expect(denied(() => symlinkSync('/', ${JSON.stringify(join(dir, 'out'))}))).toBe('ERR_ACCESS_DENIED');
+});
+test('its own folder is readable', () => { expect(readFileSync(${JSON.stringify(join(dir, 'x.ts'))}, 'utf8')).toContain('export const x'); });
 `,
       },
       dir,
@@ -45,7 +49,8 @@ test('its own folder is writable', () => { writeFileSync(${JSON.stringify(join(d
       ['no read elsewhere', 'passed', undefined],
       ['no process', 'passed', undefined],
       ['no thread', 'passed', undefined],
-      ['its own folder is writable', 'passed', undefined],
+      ['no write even in its own folder, so no link to lead out of it', 'passed', undefined],
+      ['its own folder is readable', 'passed', undefined],
     ]);
     expect(existsSync(canary)).toBe(false);
   });

@@ -129,11 +129,13 @@ describe('lab code cannot reach the tests\' realm', () => {
     const m = realmOf(`
       export function walk(obj: any, fn: any) {
         return [
-          obj.constructor === Object, fn.constructor === Function, Object.getPrototypeOf(obj) === Object.prototype,
-          fn.constructor.constructor === Function, (obj.__lookupGetter__('__proto__') as any).call(obj) === Object.prototype,
+          obj.constructor === Object, typeof fn.constructor, Object.getPrototypeOf(obj) === Object.prototype,
+          Object.getPrototypeOf(fn) === Function.prototype, (obj.__lookupGetter__('__proto__') as any).call(obj) === Object.prototype,
+          obj.constructor.constructor === Function, typeof (async () => 0).constructor,
         ];
       }`);
-    expect(m.walk({ a: 1 }, () => 1)).toEqual([true, true, true, true, true]);
+    // The host's Function and eval never cross: a function's constructor is not there at all.
+    expect(m.walk({ a: 1 }, () => 1)).toEqual([true, 'undefined', true, true, true, true, 'function']);
   });
 
   test('patching its own built-ins changes nothing here', () => {
@@ -222,6 +224,69 @@ describe('lab code cannot reach the tests\' realm', () => {
     }
     expect(caught).toBeInstanceOf(Error);
     expect(String(caught)).toMatch(/threw an object that is not an Error/);
+  });
+});
+
+// Escapes a red team found in the first version of the membrane, each now a test.
+describe('escapes that once worked', () => {
+  const pwned = () => (globalThis as Record<string, unknown>).__faultlinesPwned;
+  const PAYLOAD = 'globalThis.__faultlinesPwned = 1';
+
+  test("a learner's method that is its realm's eval runs the learner's eval (no code), never the host's", () => {
+    const m = realmOf(`export class Clock { receive = (0, eval); }`);
+    const c = new m.Clock();
+    expect(() => c.receive(PAYLOAD)).toThrow(/Code generation from strings disallowed/);
+    expect(pwned()).toBeUndefined();
+  });
+
+  test("a host Set's forEach given the learner's eval as callback runs nothing in the host", () => {
+    const m = realmOf(`export function go(s: Set<string>, code: string) { s.add(code); try { s.forEach((0, eval) as any); } catch (e) { return (e as Error).name; } return 'ran'; }`);
+    expect(m.go(new Set<string>(), PAYLOAD)).toBe('EvalError');
+    expect(pwned()).toBeUndefined();
+  });
+
+  test("a host async function's constructor is not there", () => {
+    // Its prototype is named, so the learner's side gets its own, whose constructor makes no code either.
+    const m = realmOf(`
+      const own = [(async () => 0).constructor, (function* () {}).constructor];
+      export const ctor = (f: any) => [typeof f.constructor, own.includes(Object.getPrototypeOf(f).constructor)];`);
+    expect(m.ctor(async () => 1)).toEqual(['undefined', true]);
+    expect(m.ctor(function* () {})).toEqual(['undefined', true]);
+  });
+
+  test('requests cannot be forged: a learner who hooks toJSON, call and the setters of its realm changes no frame', () => {
+    const m = realmOf(`
+      export function forge() {
+        Object.defineProperty(Array.prototype, 'toJSON', { configurable: true, value() {
+          return ['set', 0, ['s', '__proto__'], ['I', '%AsyncFunction%.prototype'], ['R', 0]];
+        } });
+        Function.prototype.call = function () { return 'hooked'; } as any;
+        Function.prototype.apply = function () { return 'hooked'; } as any;
+        Object.defineProperty(Array.prototype, '0', { configurable: true, set() {}, get() { return 'set'; } });
+        console.log('carrier');
+        return 'done';
+      }`, {}, () => {});
+    m.forge();
+    expect(pwned()).toBeUndefined();
+    // The host's services object is untouched: the realm still works after the attempt.
+    const again = realmOf(`export const one = () => 1;`);
+    expect(again.one()).toBe(1);
+  });
+
+  test("the host's objects keep their prototypes: __proto__ is refused", () => {
+    const m = realmOf(`
+      export function reproto(o: any) { try { o.__proto__ = { injected: true }; return 'set'; } catch (e) { return 'refused'; } }
+      export function define(o: any) { try { Object.defineProperty(o, '__proto__', { value: 1 }); return 'set'; } catch (e) { return 'refused'; } }`);
+    const o = { a: 1 };
+    expect(m.reproto(o)).toBe('refused');
+    expect(m.define(o)).toBe('refused');
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+  });
+
+  test('Error cannot be replaced to get at prepareStackTrace', () => {
+    const m = realmOf(`
+      export function swap() { try { (globalThis as any).Error = { prepareStackTrace: (_e: unknown, s: unknown) => s }; return 'swapped'; } catch (e) { return 'refused'; } }`);
+    expect(m.swap()).toBe('refused');
   });
 });
 
