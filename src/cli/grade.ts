@@ -26,7 +26,7 @@ import { argsOrHelp, die } from './command.ts';
 
 const USAGE =
   'Usage: npm run grade -- <submission folder, or a folder of them> [--lab <id>] [--out <dir>] [--jobs <n>] [--classroom <file>]\n' +
-  '         [--stall <seconds with no test finishing before a run is stopped, default 20>] [--time-limit <seconds per submission, default 600>]';
+  '         [--stall <seconds with no test finishing before a run is stopped, default 60>] [--time-limit <seconds per submission, default 600>]';
 
 const args = argsOrHelp(USAGE);
 const flags: Record<string, string> = {};

@@ -73,10 +73,10 @@ for (const id of ids) {
       problems.push(`lab "${id}", ${label}: does not type-check:\n    ${typeErrors.slice(0, 8).join('\n    ')}`);
     }
     // The graded way: the learner's files in their own realm, as `npm run grade` runs them.
-    const r = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 20_000, isolate: true });
+    const r = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 60_000, isolate: true });
     if (impl.kind !== 'variant') {
       // The learner's way (npm run lab, the page's engine) must give every test the same outcome.
-      const plain = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 20_000 });
+      const plain = await runLabTests(dir, { env: { FAULTLINES_LAB: id }, learnerFiles: lab.meta.files, stallMs: 60_000 });
       const differ = sandboxDifferences(r, plain);
       if (differ.length) problems.push(`lab "${id}", ${label}: the grader's sandbox and a plain run disagree on ${differ.length} tests, e.g. ${differ.slice(0, 3).join('; ')}`);
     }

@@ -96,7 +96,7 @@ export function readLearnerFiles(dir: string, files: readonly string[]): { learn
 export interface GradeOptions {
   /** The lab, if not the submission's marker. */
   lab?: string;
-  /** Stop a run after this long with no test finishing (default 20 s). */
+  /** Stop a run after this long with no test finishing (default 60 s: a busy machine is slow, and the sandbox slower). */
   stallMs?: number;
   /** Stop a run after this long in all (default 10 min): a submission that waits a little in every test must not hold a core for an hour. */
   limitMs?: number;
@@ -129,7 +129,7 @@ export async function gradeSubmission(dir: string, name: string, opts: GradeOpti
     materialize(assembleLab({ files: lab.meta.files, support: lab.support, tests: lab.tests }, learner), work);
     const typeErrors = typecheckLabFolder(work, lab.meta.files);
     const source = checkLearnerFiles(learner, lab.meta.files);
-    const run = await runLabTests(work, { env: { FAULTLINES_LAB: grade.lab }, learnerFiles: lab.meta.files, isolate: true, stallMs: opts.stallMs ?? 20_000, limitMs: opts.limitMs ?? 600_000 });
+    const run = await runLabTests(work, { env: { FAULTLINES_LAB: grade.lab }, learnerFiles: lab.meta.files, isolate: true, stallMs: opts.stallMs ?? 60_000, limitMs: opts.limitMs ?? 600_000 });
     const verdict = judge(run, lab.testList, source);
     const listed = new Set(lab.testList ?? run.tests.map(testKey));
     // Points only from a run that counts: one that broke a rule of the format, or did not run every test, earns none.

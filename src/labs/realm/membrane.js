@@ -726,7 +726,7 @@
         const v = mget(local, id);
         if (id !== 0 && v !== undefined) {
           mdelete(local, id);
-          apply(wdelete, localIds, [v]);
+          wdelete(localIds, v);
         }
       }
       return ['u'];
