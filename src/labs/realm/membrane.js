@@ -92,16 +92,32 @@
   const includes = (s, x) => apply(strIncludes, s, [x]);
   /** A data descriptor with no prototype: nothing inherited (a learner's Object.prototype.get) can change what it says. */
   const dataDesc = (value, enumerable) => ({ __proto__: null, value, writable: true, enumerable: !!enumerable, configurable: true });
-  const append = (arr, v) => R.defineProperty(arr, arr.length, dataDesc(v, true));
-  const at = (arr, i) => {
-    const d = R.getOwnPropertyDescriptor(arr, i);
-    return d ? d.value : undefined;
-  };
+  // The host's realm is never patched, so it appends plainly; the learner's side defines the
+  // element, so that no setter on its Array.prototype sees or changes a frame being built.
+  let append = (arr, v) => R.defineProperty(arr, arr.length, dataDesc(v, true));
+  // Frames come from JSON.parse (every index an own data property) or from this file: reading
+  // an index runs no getter. Arrays of the other realm never reach this.
+  const at = (arr, i) => arr[i];
 
   const options = jsonParse(optionsJson);
   const isHost = options.side === 'host';
+  if (isHost) {
+    append = (arr, v) => {
+      arr[arr.length] = v;
+    };
+  }
 
   // ---- writing the frames: JSON text, by this file's own code ----------------------------
+  // A frame is arrays of strings, numbers and booleans that this file built. JSON.stringify
+  // of it runs no one's code as long as no toJSON can be found on an array: none on
+  // Array.prototype or Object.prototype, and nothing else in between. The host's realm is
+  // never patched; the learner's is checked before every frame (a plain look at two
+  // ordinary objects, which runs no code), and written by hand when the check fails.
+  const ownToJSON = (o) => R.getOwnPropertyDescriptor(o, 'toJSON') !== undefined;
+  const frameText = (x) =>
+    isHost || (R.getPrototypeOf(ArrayProto) === ObjectProto && !ownToJSON(ArrayProto) && !ownToJSON(ObjectProto))
+      ? jsonStringify(x)
+      : serialize(x);
   function serialize(x) {
     switch (typeof x) {
       case 'string':
@@ -438,7 +454,11 @@
       const p = at(props, i);
       const key = decodeKey(at(p, 0));
       if (shape === 'a' && key === 'length') continue;
-      R.defineProperty(o, key, dataDesc(decode(at(p, 1)), at(p, 2)));
+      const value = decode(at(p, 1));
+      // A copy is the receiving side's own data: plain assignment, unless the key would set
+      // the prototype, or the field is not enumerable.
+      if (key === '__proto__' || !at(p, 2)) R.defineProperty(o, key, dataDesc(value, at(p, 2)));
+      else o[key] = value;
     }
     // Descriptors and key lists come back open: Proxy traps adjust them, and nothing shares them.
     return open ? o : freeze(o);
@@ -576,7 +596,7 @@
     return roundTrip(msg);
   }
   function roundTrip(msg) {
-    const text = serialize(msg);
+    const text = frameText(msg);
     let reply;
     try {
       reply = sendRaw(text);
@@ -796,10 +816,10 @@
       if (kind === 'n' || kind === 'b') return at(result, 1);
       if (kind === 'u') return undefined;
       if (kind === 'z') return null;
-      return serialize(['ok', result]);
+      return frameText(['ok', result]);
     } catch (err) {
       try {
-        return serialize(['err', encodeThrown(err)]);
+        return frameText(['err', encodeThrown(err)]);
       } catch (e) {
         return '["err",["E","Error","the lab sandbox could not describe an error","",[]]]';
       }
