@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { offline } from './src/offline/integration.ts';
 import { withSlashes } from './src/lib/base-path.ts';
+import { hideVitestGlobalsVite } from './src/runtimes/browser/hide-vitest-globals.ts';
 
 // FAULTLINES_BASE=/course/ builds the site to be served under a sub-path (see README, Hosting).
 const base = withSlashes(process.env.FAULTLINES_BASE);
@@ -35,7 +36,9 @@ export default defineConfig({
   vite: {
     build: { assetsInlineLimit: 0 },
     define: { __FAULTLINES_BASE__: JSON.stringify(base) },
-    // The lab runtime's worker is an ES module (Vitest's runner splits into chunks).
-    worker: { format: 'es' },
+    // The lab runtime's worker is an ES module (Vitest's runner splits into chunks). Its
+    // Vitest keeps its global state where lab code cannot reach it (hide-vitest-globals.ts).
+    plugins: [hideVitestGlobalsVite()],
+    worker: { format: 'es', plugins: () => [hideVitestGlobalsVite()] },
   },
 });

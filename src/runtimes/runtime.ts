@@ -31,6 +31,12 @@ export interface RunRequest {
   env?: Record<string, string>;
   /** Per-test timeout in ms (Vitest's `testTimeout`). Default 5000. */
   testTimeout?: number;
+  /**
+   * The files the learner edits (lab-relative). They may import only the lab's own files
+   * (and types): an import of `vitest` or any other module from one of them is refused with
+   * a message naming the file and the import. Test and support files keep their imports.
+   */
+  learnerFiles?: string[];
 }
 
 /** A position in a lab file (1-based line and column, like Vitest prints them). */

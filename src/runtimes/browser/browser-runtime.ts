@@ -1,18 +1,31 @@
 /**
  * The browser {@link LabRuntime}: runs a lab's Vitest suites in a Web Worker and guards the
- * page against code that never yields.
+ * page against code that never yields, and against lab code that tries to fake its results.
+ *
+ * One worker per run: each run takes a fresh worker, and the page terminates it when the run
+ * ends, so nothing a run does (a patched global, a replaced function of the runner) survives
+ * into the next. A spare worker is started in advance (when the runtime is created, and when
+ * a run ends), loads, locks itself down and compiles the lab's files, so the next run finds
+ * it ready and does not wait for a worker to start.
+ *
+ * Honest results: each run gets a new MessageChannel and a random nonce; one port goes to the
+ * worker inside the `run` message, and the page listens only on its own end, for messages
+ * with that nonce, while that run is the active one. The worker's global channel carries
+ * nothing but `ready`. The page keeps its own tally of the tests from the `test-end` events
+ * and builds the summary from it; the worker's own summary is only the sign that the run is
+ * over. See README.md ("Honest results").
  *
  * Watchdog: a synchronous endless loop blocks the worker, so Vitest's own timeout never
- * fires. The page therefore watches the worker's messages: while a test runs it allows the
+ * fires. The page therefore watches the run's messages: while a test runs it allows the
  * test's timeout plus `graceMs` since the last message (hooks and file loading get
  * `hookTimeoutMs` plus grace). When that passes in silence, or the worker dies (a memory
  * blow-up), the page terminates the worker, reports a `hung` event and the test as failed
- * ("this test did not finish within N ms: an infinite loop?"), ends the run, and starts a
- * fresh worker for the next run. `cancel()` does the same without blaming a test.
+ * ("this test did not finish within N ms: an infinite loop?") and ends the run. `cancel()`
+ * does the same without blaming a test.
  * @module
  */
 import type { LabRuntime, RunError, RunEvent, RunHandle, RunRequest, RunSummary, TestResult } from '../runtime.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromRun, ToWorker } from './protocol.ts';
 
 export interface BrowserRuntimeOptions {
   /** Makes the worker. Default: the bundled ./worker.ts (Vite/Astro bundle it from this URL). */
@@ -27,8 +40,16 @@ export interface BrowserRuntimeOptions {
 
 const defaultWorker = (): Worker => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 
+/** A worker, and whether it has said `ready` (loaded, Vitest set up, locked down). */
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+}
+
 interface ActiveRun {
-  runId: number;
+  nonce: string;
+  slot: Slot;
+  port: MessagePort;
   request: RunRequest;
   sink: (e: RunEvent) => void;
   resolve: (s: RunSummary) => void;
@@ -39,9 +60,18 @@ interface ActiveRun {
   file: string;
 }
 
-/** Creates the browser runtime. The worker starts at once, so the first run is warmer. */
+/** A random run id (128 bits, hex): nothing outside the page can guess it. */
+function newNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const EVENT_TYPES = new Set<string>(['file-start', 'test-start', 'test-end', 'file-error', 'console', 'trace', 'done']);
+
+/** Creates the browser runtime. A spare worker starts at once, so the first run is warmer. */
 export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRuntime & {
-  /** Workers started so far (1 + restarts); for tests and diagnostics. */
+  /** Workers started so far (the spares and any started for a run); for tests and diagnostics. */
   readonly workersStarted: number;
 } {
   const createWorker = opts.createWorker ?? defaultWorker;
@@ -50,31 +80,39 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
   const bootTimeoutMs = opts.bootTimeoutMs ?? 15_000;
 
   let files: Record<string, string> = {};
-  let worker: Worker | null = null;
-  let ready = false;
+  let spare: Slot | null = null;
   let workersStarted = 0;
-  let nextRunId = 1;
   let active: ActiveRun | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
 
-  function spawn(): void {
-    ready = false;
+  function spawn(): Slot {
     workersStarted++;
-    const w = createWorker();
-    worker = w;
-    w.onmessage = (e: MessageEvent<FromWorker>) => {
-      if (w !== worker) return;
-      onMessage(e.data);
+    const slot: Slot = { worker: createWorker(), ready: false };
+    // The worker's own channel carries `ready` and nothing else: results come on the run's port.
+    slot.worker.onmessage = (e: MessageEvent<unknown>) => {
+      if (slot.ready || (e.data as { type?: unknown } | null)?.type !== 'ready') return;
+      slot.ready = true;
+      if (active?.slot === slot) arm();
     };
     // The worker reports errors of lab code itself; an 'error' here means it failed to load or died.
-    w.onerror = (e: ErrorEvent) => {
+    slot.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      if (w === worker) kill('crashed', e.message || 'the worker stopped');
+      if (active?.slot === slot) kill('crashed', e.message || 'the worker stopped');
+      else if (spare === slot) {
+        // A spare that failed to load: drop it; the next run starts another and reports if that fails too.
+        slot.worker.terminate();
+        spare = null;
+      }
     };
-    w.onmessageerror = () => {
-      if (w === worker) kill('crashed', 'a message from the worker could not be read');
-    };
+    return slot;
+  }
+
+  /** Starts the spare for the next run, and has it compile the current files ahead. */
+  function ensureSpare(): void {
+    if (disposed || spare) return;
+    spare = spawn();
+    if (Object.keys(files).length) spare.worker.postMessage({ type: 'prepare', files } satisfies ToWorker);
   }
 
   function clearWatch(): void {
@@ -82,23 +120,21 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
     timer = null;
   }
 
-  /** (Re)arms the watchdog after every sign of life from the worker. */
+  /** (Re)arms the watchdog after every sign of life from the run. */
   function arm(): void {
     clearWatch();
-    if (!active) return;
-    const limit = !ready ? bootTimeoutMs : active.current ? active.current.timeoutMs + graceMs : hookTimeoutMs + graceMs;
+    const run = active;
+    if (!run) return;
+    const limit = !run.slot.ready ? bootTimeoutMs : run.current ? run.current.timeoutMs + graceMs : hookTimeoutMs + graceMs;
     timer = setTimeout(() => kill('timeout', null, limit), limit);
   }
 
-  function onMessage(msg: FromWorker): void {
-    if (msg.type === 'ready') {
-      ready = true;
-      arm();
-      return;
-    }
-    const run = active;
-    if (!run || msg.runId !== run.runId) return;
+  function onRunMessage(run: ActiveRun, data: unknown): void {
+    if (active !== run) return;
+    const msg = data as Partial<FromRun> | null;
+    if (!msg || typeof msg !== 'object' || msg.nonce !== run.nonce) return;
     const event = msg.event;
+    if (!event || typeof event !== 'object' || !EVENT_TYPES.has(event.type)) return;
     switch (event.type) {
       case 'file-start':
         run.file = event.file;
@@ -116,7 +152,8 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
         run.fileErrors.push({ file: event.file, error: event.error });
         break;
       case 'done':
-        finish(run, event.summary);
+        // The worker's own counts are not used: the page's tally is the summary.
+        finish(run, summaryOf(run, null));
         return;
       default:
         break;
@@ -125,17 +162,23 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
     arm();
   }
 
+  /** Ends the run: the worker is terminated (a worker runs once), a spare is made ready for the next run. */
   function finish(run: ActiveRun, summary: RunSummary): void {
     clearWatch();
     active = null;
+    run.port.onmessage = null;
+    run.port.close();
+    run.slot.worker.terminate();
+    ensureSpare();
     run.sink({ type: 'done', summary });
     run.resolve(summary);
   }
 
-  /** Summary of a run that the page had to stop (hang, crash, cancel). */
-  function partialSummary(run: ActiveRun, state: RunSummary['state']): RunSummary {
+  /** The summary from what the page itself received: passed means a `test-end` with state `pass`, nothing else. */
+  function summaryOf(run: ActiveRun, stopped: 'fail' | 'cancelled' | null): RunSummary {
     const passed = run.tests.filter((t) => t.state === 'pass').length;
     const failed = run.tests.filter((t) => t.state === 'fail').length;
+    const state = stopped ?? (failed > 0 || run.fileErrors.length > 0 ? 'fail' : 'pass');
     return {
       state,
       passed,
@@ -147,42 +190,41 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
     };
   }
 
-  /** Terminates the worker, blames the running test (if any), ends the run, respawns. */
+  /** Terminates the run's worker, blames the running test (if any), ends the run. */
   function kill(reason: 'timeout' | 'crashed' | 'cancelled', detail: string | null, afterMs = 0): void {
-    clearWatch();
-    worker?.terminate();
-    worker = null;
     const run = active;
-    if (run && reason !== 'cancelled') {
-      const elapsed = afterMs || Math.round(performance.now() - run.started);
-      const cur = run.current;
-      const message =
-        reason === 'timeout'
-          ? cur
-            ? `this test did not finish within ${elapsed} ms: an infinite loop?`
-            : ready
-              ? `${run.file || 'the lab'} did not finish loading within ${elapsed} ms: an infinite loop at the top level or in a hook?`
-              : `the test worker did not start within ${elapsed} ms`
-          : `the test worker crashed (${detail ?? 'out of memory?'})${cur ? ' while this test ran' : ''}`;
-      const error: RunError = { name: reason === 'timeout' ? 'HungTestError' : 'WorkerCrashError', message, frames: [] };
-      run.sink({ type: 'hung', file: cur?.file ?? run.file, fullName: cur?.fullName ?? '', reason, afterMs: elapsed });
-      if (cur) {
-        const name = cur.fullName.split(' > ').pop() ?? cur.fullName;
-        const result: TestResult = { name, fullName: cur.fullName, file: cur.file, state: 'fail', durationMs: elapsed, errors: [error] };
-        run.tests.push(result);
-        run.sink({ type: 'test-end', ...result });
-      } else {
-        run.fileErrors.push({ file: run.file, error });
-        run.sink({ type: 'file-error', file: run.file, error });
-      }
-      finish(run, partialSummary(run, 'fail'));
-    } else if (run) {
-      finish(run, partialSummary(run, 'cancelled'));
+    if (!run) return;
+    clearWatch();
+    run.slot.worker.terminate();
+    if (reason === 'cancelled') {
+      finish(run, summaryOf(run, 'cancelled'));
+      return;
     }
-    if (!disposed) spawn();
+    const elapsed = afterMs || Math.round(performance.now() - run.started);
+    const cur = run.current;
+    const message =
+      reason === 'timeout'
+        ? cur
+          ? `this test did not finish within ${elapsed} ms: an infinite loop?`
+          : run.slot.ready
+            ? `${run.file || 'the lab'} did not finish loading within ${elapsed} ms: an infinite loop at the top level or in a hook?`
+            : `the test worker did not start within ${elapsed} ms`
+        : `the test worker crashed (${detail ?? 'out of memory?'})${cur ? ' while this test ran' : ''}`;
+    const error: RunError = { name: reason === 'timeout' ? 'HungTestError' : 'WorkerCrashError', message, frames: [] };
+    run.sink({ type: 'hung', file: cur?.file ?? run.file, fullName: cur?.fullName ?? '', reason, afterMs: elapsed });
+    if (cur) {
+      const name = cur.fullName.split(' > ').pop() ?? cur.fullName;
+      const result: TestResult = { name, fullName: cur.fullName, file: cur.file, state: 'fail', durationMs: elapsed, errors: [error] };
+      run.tests.push(result);
+      run.sink({ type: 'test-end', ...result });
+    } else {
+      run.fileErrors.push({ file: run.file, error });
+      run.sink({ type: 'file-error', file: run.file, error });
+    }
+    finish(run, summaryOf(run, 'fail'));
   }
 
-  spawn();
+  ensureSpare();
 
   return {
     kind: 'browser',
@@ -191,6 +233,8 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
     },
     async reset(next) {
       files = { ...next };
+      // A spare started before the files were known compiles them now.
+      spare?.worker.postMessage({ type: 'prepare', files } satisfies ToWorker);
     },
     async update(path, content) {
       files = { ...files, [path]: content };
@@ -198,14 +242,31 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
     run(request, sink): RunHandle {
       if (disposed) throw new Error('runtime disposed');
       if (active) throw new Error('a run is already in progress; cancel it first');
-      if (!worker) spawn();
-      const runId = nextRunId++;
+      const slot = spare ?? spawn();
+      spare = null;
+      const channel = new MessageChannel();
       let resolve!: (s: RunSummary) => void;
       const done = new Promise<RunSummary>((r) => (resolve = r));
-      const run: ActiveRun = { runId, request, sink, resolve, started: performance.now(), tests: [], fileErrors: [], current: null, file: '' };
+      const run: ActiveRun = {
+        nonce: newNonce(),
+        slot,
+        port: channel.port1,
+        request,
+        sink,
+        resolve,
+        started: performance.now(),
+        tests: [],
+        fileErrors: [],
+        current: null,
+        file: '',
+      };
       active = run;
-      const msg: ToWorker = { type: 'run', runId, files, request };
-      worker!.postMessage(msg);
+      channel.port1.onmessage = (e: MessageEvent<unknown>) => onRunMessage(run, e.data);
+      channel.port1.onmessageerror = () => {
+        if (active === run) kill('crashed', 'a message from the worker could not be read');
+      };
+      const msg: ToWorker = { type: 'run', nonce: run.nonce, files, request };
+      slot.worker.postMessage(msg, [channel.port2]);
       arm();
       return {
         done,
@@ -218,8 +279,8 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions = {}): LabRunti
       disposed = true;
       if (active) kill('cancelled', null);
       clearWatch();
-      worker?.terminate();
-      worker = null;
+      spare?.worker.terminate();
+      spare = null;
     },
   };
 }

@@ -3,7 +3,8 @@
  * into one ES module with esbuild, for tests and benchmarks. The site itself lets
  * Vite/Astro bundle worker.ts from `new URL('./worker.ts', import.meta.url)`.
  *
- * `keepNames` is required: Vitest finds its own stack frames by function name.
+ * `keepNames` is required: Vitest finds its own stack frames by function name. Vitest's
+ * modules go through ./hide-vitest-globals.ts (its state off `globalThis`), as in the site.
  *
  * CLI: `npx node src/runtimes/browser/build.ts [out.js] [--minify]`
  * @module
@@ -11,6 +12,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
+import { hideVitestGlobalsEsbuild } from './hide-vitest-globals.ts';
 
 export interface BuiltWorker {
   /** The worker script (format esm: load it with `new Worker(url, { type: 'module' })`). */
@@ -36,6 +38,7 @@ export async function buildWorker(opts: { minify?: boolean } = {}): Promise<Buil
     legalComments: 'none',
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [hideVitestGlobalsEsbuild()],
   });
   const code = result.outputFiles[0]!.text;
   return { code, bytes: Buffer.byteLength(code), buildMs: Math.round(performance.now() - t0) };

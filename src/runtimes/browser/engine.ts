@@ -6,6 +6,10 @@
  * file from the in-memory file system (./modules.ts), and `startTests` from
  * 'vitest/internal/browser', called once per test file with a fresh module registry.
  * `vitest/internal/browser` is internal API: vitest is pinned to an exact version.
+ *
+ * Vitest's global state (the worker state, the global expect, its matchers) lives in
+ * ./vitest-private.ts, not on `globalThis`, when the bundle was built with
+ * ./hide-vitest-globals.ts: lab code cannot look up the running test and rewrite its result.
  * @module
  */
 import './no-color.ts'; // must run before vitest's modules are evaluated
@@ -18,6 +22,7 @@ import * as kitTesting from '../../kit/testing.ts';
 import type { RunError, RunEvent, RunRequest, RunSummary, SourceLocation, TestResult } from '../runtime.ts';
 import { suiteErrorsOf, testResult, testsOf, toRunError, type RawFrame } from '../results.ts';
 import { alignColumn, CompileCache, LAB_ROOT, ModuleRegistry, type ModuleGlobals } from './modules.ts';
+import { vitestPrivate, vitestStateIsPrivate } from './vitest-private.ts';
 
 // Vitest is loaded: drop the temporary `process` of ./no-color.ts (lab code gets its own shim).
 {
@@ -34,8 +39,9 @@ const WRAPPER_PREFIX = '(function (exports, require, module, __filename, __dirna
 /** Test files of a lab: `*.test.ts`, `*.spec.ts` (and js/tsx variants). */
 export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 
+/** A builtin's exports as one frozen object, shared by every file of a run: no file can change it for the others. */
 function asEsm(ns: object): Record<string, unknown> {
-  return Object.assign({}, ns, { __esModule: true });
+  return Object.freeze(Object.assign({}, ns, { __esModule: true }));
 }
 
 /** Bare imports a lab may use. */
@@ -120,7 +126,11 @@ function makeConfig(request: RunRequest): SerializedConfig {
 const cleanups: (() => unknown)[] = [];
 let state: WorkerGlobalState | undefined;
 
-/** Installs `globalThis.__vitest_worker__` (once per worker). */
+/**
+ * Installs Vitest's worker state `__vitest_worker__` (once per worker): in ./vitest-private.ts
+ * when Vitest was bundled to read it there, else (a dev server's unbundled Vitest) on
+ * `globalThis`, where lab code can reach it.
+ */
 function installState(config: SerializedConfig, metaEnv: Record<string, unknown>): WorkerGlobalState {
   const rpc = new Proxy({}, { get: () => async () => undefined });
   const s = {
@@ -146,7 +156,9 @@ function installState(config: SerializedConfig, metaEnv: Record<string, unknown>
     providedContext: {},
     durations: { environment: 0, prepare: 0, fetch: 0 },
   };
-  Object.defineProperty(globalThis, '__vitest_worker__', { value: s, configurable: true, writable: true, enumerable: false });
+  const hidden = vitestStateIsPrivate();
+  if (!hidden) console.warn('faultlines: this worker was bundled without hide-vitest-globals; Vitest state is on globalThis, in reach of lab code.');
+  Object.defineProperty(hidden ? vitestPrivate : globalThis, '__vitest_worker__', { value: s, configurable: true, writable: true, enumerable: false });
   return s as unknown as WorkerGlobalState;
 }
 
@@ -221,8 +233,40 @@ export function plainError(e: unknown, files: Record<string, string>): RunError 
 }
 
 /**
+ * Sets Vitest up before any run (the worker does it before it says it is ready): the worker
+ * state and the common environment, with a default config that each run replaces.
+ */
+export async function prepareEngine(): Promise<void> {
+  const config = makeConfig({ kind: 'test' });
+  if (!state) state = installState(config, { ...config.env });
+  if (!commonEnvReady) {
+    await setupCommonEnv(config);
+    commonEnvReady = true;
+  }
+}
+
+/**
+ * Work a spare worker does ahead of its run, with the files it expects to run: compiles
+ * them (sucrase: types stripped, nothing evaluated) and loads the builtins they import, so
+ * a run on a fresh worker starts where a reused one would. A file that changes before the
+ * run is compiled again then; one that does not compile is reported by the run.
+ */
+export async function precompile(files: Record<string, string>): Promise<void> {
+  for (const [path, source] of Object.entries(files)) {
+    if (!/\.[cm]?[jt]sx?$/.test(path)) continue;
+    try {
+      compileCache.get(path, source);
+    } catch {
+      // The run reports it, with its location.
+    }
+  }
+  await loadLazyBuiltins(files);
+}
+
+/**
  * Runs the lab's test files one after another and reports through `emit`.
  * Each file gets a fresh module registry; `vitest`, `faultlines` and `fast-check` are shared.
+ * `request.learnerFiles` may import only lab files (modules.ts).
  */
 export async function runLab(files: Record<string, string>, request: RunRequest, emit: (e: RunEvent) => void): Promise<RunSummary> {
   const started = performance.now();
@@ -230,14 +274,10 @@ export async function runLab(files: Record<string, string>, request: RunRequest,
   await loadLazyBuiltins(files);
   const config = makeConfig(request);
   const env: Record<string, unknown> = { ...config.env };
-  if (!state) state = installState(config, env);
-  state.config = config;
-  state.ctx.config = config;
-  state.metaEnv = env as never;
-  if (!commonEnvReady) {
-    await setupCommonEnv(config);
-    commonEnvReady = true;
-  }
+  await prepareEngine();
+  state!.config = config;
+  state!.ctx.config = config;
+  state!.metaEnv = env as never;
   // Lab code (and faultlines/testing, which reads FAULTLINES_SEED) sees a small `process`
   // with the run's env, as a global and as a module-scope name. No nextTick/hrtime: Vitest's
   // timers and fake timers then behave as in any browser.
@@ -276,8 +316,8 @@ export async function runLab(files: Record<string, string>, request: RunRequest,
     for (const file of testFiles) {
       currentFile = file;
       emit({ type: 'file-start', file });
-      runner.registry = new ModuleRegistry(files, BUILTINS, compileCache, globals);
-      state.filepath = LAB_ROOT + file;
+      runner.registry = new ModuleRegistry(files, BUILTINS, compileCache, globals, { learnerFiles: request.learnerFiles });
+      state!.filepath = LAB_ROOT + file;
       let task: RunnerTestFile | undefined;
       try {
         [task] = await startTests([LAB_ROOT + file], runner);

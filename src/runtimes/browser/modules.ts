@@ -11,6 +11,11 @@
  * then `.ts`, `.tsx`, `.js`, `.mjs`, `/index.ts`, `/index.js`; a `.js` specifier also
  * finds the `.ts` file (TypeScript's convention). Bare specifiers come from the
  * `builtins` map (`vitest`, `faultlines`, `fast-check`, ...), nothing else.
+ *
+ * The learner's files (`learnerFiles`) may import only the lab's own files: a bare import
+ * from one of them (`vitest`, `faultlines/testing`, a value from `faultlines`) is refused
+ * with a message naming the file and the import. Imports used only as types are erased by
+ * the compiler and never reach the loader. Test and support files keep every builtin.
  * @module
  */
 import { transform } from 'sucrase';
@@ -105,6 +110,18 @@ interface ModuleRecord {
 
 type Factory = (importOriginal?: () => Promise<unknown>) => unknown;
 
+/**
+ * The global `eval`, taken when this module loads: the worker's lockdown (lockdown.ts) then
+ * removes it from the global object, so only this loader can still compile lab code.
+ */
+const indirectEval: (code: string) => unknown = globalThis.eval;
+
+/** Why a learner file's import is refused (the file and the import are named first). */
+export function refusedImport(from: string, spec: string): string {
+  const hint = spec === 'faultlines' ? " (a type is fine: write `import type { ... } from 'faultlines'`)" : '';
+  return `${from} imports '${spec}': a lab file may import only the lab's own files and types from 'faultlines'${hint}.`;
+}
+
 /** Wraps compiled code on its first line, so line N of the source is line N of the script. */
 function evaluate(path: string, code: string): (...args: unknown[]) => void {
   const wrapped =
@@ -114,7 +131,7 @@ function evaluate(path: string, code: string): (...args: unknown[]) => void {
     LAB_ROOT +
     path;
   // Indirect eval: global scope, no access to this module's variables.
-  return (0, eval)(wrapped) as (...args: unknown[]) => void;
+  return indirectEval(wrapped) as (...args: unknown[]) => void;
 }
 
 /**
@@ -128,17 +145,20 @@ export class ModuleRegistry {
   private builtins: Readonly<Record<string, unknown>>;
   private cache: CompileCache;
   private globals: ModuleGlobals;
+  private learnerFiles: ReadonlySet<string>;
 
   constructor(
     files: Readonly<Record<string, string>>,
     builtins: Readonly<Record<string, unknown>>,
     cache: CompileCache,
     globals: ModuleGlobals,
+    options: { learnerFiles?: readonly string[] } = {},
   ) {
     this.files = files;
     this.builtins = builtins;
     this.cache = cache;
     this.globals = globals;
+    this.learnerFiles = new Set((options.learnerFiles ?? []).map(normalizePath));
   }
 
   /** Loads a lab file by its lab path (the test file itself). */
@@ -155,6 +175,7 @@ export class ModuleRegistry {
       }
       return path;
     }
+    if (this.learnerFiles.has(from)) throw new Error(refusedImport(from, spec));
     if (!Object.hasOwn(this.builtins, spec)) {
       throw new Error(
         `Cannot find module '${spec}' imported from '${from}'. ` +

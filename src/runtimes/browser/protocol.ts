@@ -1,13 +1,28 @@
 /**
  * Messages between the page (browser-runtime.ts) and the worker (worker.ts).
- * The worker is stateless between runs apart from its compile cache: every `run` carries
- * the whole file map, so a fresh worker (after a hang, a crash or a cancel) needs nothing else.
+ *
+ * A worker runs exactly one run, then the page terminates it: nothing a run does survives
+ * into the next. On the worker's own channel only these travel: `ready` (worker -> page,
+ * once, after the worker has loaded and locked itself down), `prepare` (page -> worker,
+ * files to compile ahead) and `run` (page -> worker, once). The `run` message transfers a port of a fresh MessageChannel; every event
+ * of the run comes back on that port, tagged with the run's nonce (a random string the
+ * page made). The worker captures the port before any lab code exists and never hands it
+ * out, so lab code can post nothing the page reads (see README.md, "Honest results").
  * @module
  */
 import type { RunEvent, RunRequest } from '../runtime.ts';
 
-/** Page -> worker. */
-export type ToWorker = { type: 'run'; runId: number; files: Record<string, string>; request: RunRequest };
+/**
+ * Page -> worker. `prepare` (to a spare, before its run; any number): the files it will
+ * probably run, to compile ahead (nothing is evaluated). `run`, with the run's port in
+ * `ports[0]`: the whole file map and the request.
+ */
+export type ToWorker =
+  | { type: 'prepare'; files: Record<string, string> }
+  | { type: 'run'; nonce: string; files: Record<string, string>; request: RunRequest };
 
-/** Worker -> page. `ready` is sent once, when the worker has loaded. */
-export type FromWorker = { type: 'ready' } | { type: 'event'; runId: number; event: RunEvent };
+/** Worker -> page, on the worker's own channel: it has loaded and is locked down. */
+export type FromWorker = { type: 'ready' };
+
+/** Worker -> page, on the run's private port. */
+export type FromRun = { nonce: string; event: RunEvent };

@@ -3,12 +3,19 @@
  * `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })`, and
  * build.ts bundles it with esbuild for tests and benchmarks.
  *
+ * One worker, one run (protocol.ts). In order: Vitest and the engine load, the engine
+ * prepares Vitest's state, the realm is locked down (lockdown.ts: no network, no code from
+ * elsewhere), and only then the worker says `ready`. The `run` message brings the run's
+ * private port; it is captured here, with the functions that post on it, before any lab
+ * code is evaluated, and lab code is never given it.
+ *
  * It evaluates lab code with `eval`: a worker served with a Content-Security-Policy needs
  * `script-src 'self' 'unsafe-eval'`.
  * @module
  */
-import { plainError, runLab } from './engine.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import { plainError, precompile, prepareEngine, runLab } from './engine.ts';
+import { lockDown } from './lockdown.ts';
+import type { FromRun, FromWorker, ToWorker } from './protocol.ts';
 import type { RunError, RunEvent } from '../runtime.ts';
 
 const scope = globalThis as unknown as {
@@ -18,9 +25,15 @@ const scope = globalThis as unknown as {
   addEventListener(type: 'error', fn: (e: ErrorEvent) => void): void;
 };
 
-let queue: Promise<void> = Promise.resolve();
+// Taken before lab code exists: lab code that replaces MessagePort.prototype.postMessage,
+// Reflect.apply or the global postMessage later changes nothing here.
+const apply = Reflect.apply;
+const portPost = MessagePort.prototype.postMessage;
+const postReady = scope.postMessage;
+
 /** The run in progress, and errors that escaped every test (they fail the run). */
-let current: { runId: number; files: Record<string, string>; emit: (e: RunEvent) => void; stray: RunError[] } | null = null;
+let current: { files: Record<string, string>; emit: (e: RunEvent) => void; stray: RunError[] } | null = null;
+let used = false;
 
 function stray(error: RunError): void {
   if (!current) return;
@@ -41,23 +54,53 @@ scope.addEventListener('error', (e) => {
   if (current) stray({ ...plainError(e.error ?? e.message, current.files), name: 'Uncaught Error' });
 });
 
+// Vitest's state, then the lockdown: both before `ready`, and before any run starts.
+const prepared = prepareEngine().then(() => {
+  lockDown();
+});
+
+/**
+ * Compiling ahead, in the order the page asked; the run waits for it. It rejects if the
+ * lockdown did not happen: then no run starts (and the page, never told `ready`, says the
+ * worker did not start).
+ */
+let ahead: Promise<void> = prepared;
+
 scope.addEventListener('message', (e) => {
   const msg = e.data;
-  if (msg.type !== 'run') return;
-  // Runs are serialised: the page sends one at a time anyway.
-  queue = queue.then(async () => {
-    const emit = (event: RunEvent): void => scope.postMessage({ type: 'event', runId: msg.runId, event });
-    const run = { runId: msg.runId, files: msg.files, emit, stray: [] as RunError[] };
+  if (used || !msg) return;
+  if (msg.type === 'prepare') {
+    const files = msg.files;
+    ahead = ahead.then(() => precompile(files).catch(() => {}));
+    return;
+  }
+  const port = e.ports[0];
+  // One run per worker; the page sends exactly one.
+  if (msg.type !== 'run' || !port) return;
+  used = true;
+  const { nonce, files, request } = msg;
+  const emit = (event: RunEvent): void => {
+    const out: FromRun = { nonce, event };
+    try {
+      apply(portPost, port, [out]);
+    } catch (err) {
+      // An event that cannot be cloned: say so rather than lose it silently.
+      const error: RunError = { name: 'DataCloneError', message: `the test worker could not send a ${event.type} event: ${String(err)}`, frames: [] };
+      apply(portPost, port, [{ nonce, event: { type: 'file-error', file: '', error } } satisfies FromRun]);
+    }
+  };
+  void ahead.then(async () => {
+    const run = { files, emit, stray: [] as RunError[] };
     current = run;
     try {
-      const summary = await runLab(msg.files, msg.request, emit);
+      const summary = await runLab(files, request, emit);
       if (run.stray.length) {
         summary.fileErrors.push(...run.stray.map((error) => ({ file: '', error })));
         summary.state = 'fail';
       }
       emit({ type: 'done', summary });
     } catch (err) {
-      const error = plainError(err, msg.files);
+      const error = plainError(err, files);
       emit({ type: 'file-error', file: '', error });
       emit({ type: 'done', summary: { state: 'fail', passed: 0, failed: 0, skipped: 0, tests: [], fileErrors: [{ file: '', error }], durationMs: 0 } });
     } finally {
@@ -66,4 +109,4 @@ scope.addEventListener('message', (e) => {
   });
 });
 
-scope.postMessage({ type: 'ready' });
+void prepared.then(() => apply(postReady, scope, [{ type: 'ready' } satisfies FromWorker]));

@@ -17,6 +17,7 @@ import type { Trace } from '../../sim/trace.ts';
 import { progressStore } from '../../client/progress.ts';
 import { downloadBackup, parseBackup, restoreBackup } from '../../client/backup.ts';
 import { labFiles, type LabBundle } from '../lab-bundle.ts';
+import { isFullRun, labDone } from '../lab-done.ts';
 import { url } from '../../lib/site-url.ts';
 import { LabStore } from '../saved-work.ts';
 import { editorState } from './editor.ts';
@@ -222,7 +223,8 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
       status.querySelector('[data-last-run]')!.textContent = 'Last run: running…';
       const env: Record<string, string> = { FAULTLINES_LAB: id, FAULTLINES_LEARNER_FILES: bundle.files.join(',') };
       if (opts.seed !== undefined) env.FAULTLINES_SEED = String(opts.seed);
-      const handle = runtime.run({ kind: 'test', env, ...(opts.filter ? { filter: opts.filter } : {}), ...(opts.files ? { files: opts.files } : {}) }, (e: RunEvent) => {
+      const request = { kind: 'test' as const, env, learnerFiles: bundle.files, ...(opts.filter ? { filter: opts.filter } : {}), ...(opts.files ? { files: opts.files } : {}) };
+      const handle = runtime.run(request, (e: RunEvent) => {
         if (e.type === 'trace') runs.push({ test: e.test, seed: e.seed, failed: e.failed, trace: e.trace });
         if (e.type === 'test-end' && e.state === 'fail') {
           const run = runs.find((r) => r.failed && r.message === undefined && e.fullName.includes(`${r.test} (seed ${r.seed})`));
@@ -245,7 +247,7 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
       await runtime.update(file, source);
       let trace: Trace | undefined;
       let error: string | undefined;
-      const handle = runtime.run({ kind: 'test', files: [file], env: { FAULTLINES_LAB: id } }, (e) => {
+      const handle = runtime.run({ kind: 'test', files: [file], env: { FAULTLINES_LAB: id }, learnerFiles: bundle.files }, (e) => {
         if (e.type === 'trace') trace = e.trace;
         if (e.type === 'test-end' && e.state === 'fail') error = e.errors[0]?.message;
         if (e.type === 'file-error') error = e.error.message;
@@ -306,20 +308,15 @@ export async function mountWorkspace(card: HTMLElement): Promise<void> {
   (root as HTMLElement & { xterm?: Terminal }).xterm = term;
 
   function finished(summary: RunSummary, opts: { filter?: string; seed?: number; files?: string[] }) {
-    const full = !opts.filter && !opts.files && opts.seed === undefined;
+    const full = isFullRun(opts);
     lastRun =
       summary.state === 'cancelled'
         ? 'cancelled'
         : `${summary.passed} passed, ${summary.failed} failed${summary.fileErrors.length ? `, ${summary.fileErrors.length} errors` : ''}${full ? '' : ' (part of the suite)'}`;
     if (full && summary.state !== 'cancelled') {
-      // Every test of the lab ran and passed: a skipped or missing test is not a pass.
-      passed =
-        summary.state === 'pass' &&
-        summary.failed === 0 &&
-        summary.skipped === 0 &&
-        summary.fileErrors.length === 0 &&
-        summary.passed > 0 &&
-        (bundle.testCount === undefined || summary.passed === bundle.testCount);
+      // Every test of the lab ran and passed: a skipped, missing or repeated test is not a pass
+      // (lab-done.ts; decided here in the page, from the page's own tally of the run).
+      passed = labDone(summary, opts, bundle.testCount);
       if (passed) markLabPassed();
       saveSoon();
     }

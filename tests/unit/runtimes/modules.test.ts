@@ -60,6 +60,25 @@ describe('ModuleRegistry', () => {
     expect(r.load('a.ts')).toMatchObject({ v: 7 });
     expect(() => r.load('b.ts')).toThrow(/Cannot find module 'left-pad'.*'kit'/);
   });
+  it("lets the learner's files import only lab files (and types), naming the file and the import", () => {
+    const vitest = { __esModule: true, afterEach: () => {} };
+    const kit = { __esModule: true, latency: 1 };
+    const files = {
+      'lamport.ts': "import { afterEach } from 'vitest';\nafterEach(() => {});\nexport const x = 1;\n",
+      'typed.ts': "import type { NodeId } from 'faultlines';\nimport { Ctx } from 'faultlines';\nimport { helper } from './support.ts';\nexport const id: NodeId = 'n1';\nexport let c: Ctx;\nexport const h = helper;\n",
+      'valued.ts': "import { latency } from 'faultlines';\nexport const l = latency;\n",
+      'dyn.ts': "export const p = import('https://example.com/x.js');\n",
+      'support.ts': "import { latency } from 'faultlines';\nexport const helper = latency;\n",
+      'tests/a.test.ts': "import { afterEach } from 'vitest';\nimport { x } from '../lamport.ts';\nexport const y = x;\n",
+    };
+    const r = () => new ModuleRegistry(files, { vitest, faultlines: kit }, new CompileCache(), globals, { learnerFiles: ['lamport.ts', 'typed.ts', 'valued.ts', 'dyn.ts'] });
+    expect(() => r().load('tests/a.test.ts')).toThrow("lamport.ts imports 'vitest': a lab file may import only the lab's own files and types from 'faultlines'.");
+    // Types are erased before the loader sees them; a support file keeps its imports.
+    expect(r().load('typed.ts')).toMatchObject({ id: 'n1', h: 1 });
+    expect(() => r().load('valued.ts')).toThrow(/^valued\.ts imports 'faultlines': .*import type/);
+    // import() compiles to require: refused too, as the promise's reason.
+    return expect((r().load('dyn.ts') as { p: Promise<unknown> }).p).rejects.toThrow("dyn.ts imports 'https://example.com/x.js'");
+  });
   it('reports a missing relative import with the importer', () => {
     expect(() => registry({ 'a.ts': "import './nope';\n" }).load('a.ts')).toThrow("Cannot find module './nope' imported from 'a.ts'");
   });
