@@ -112,7 +112,19 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
       cwd: PROJECT,
       env: { ...inheritedEnv(process.env, opts.isolate), ...labEnv({ ...opts, isolateRoot: dir }), FAULTLINES_PROGRESS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A graded run gets its own process group: a signal to "every process of my group" from
+      // it stops there, and a stopped run is ended group and all.
+      detached: !!opts.isolate,
     });
+    if (opts.isolate) running_groups.add(child.pid!);
+    const killGroup = () => {
+      try {
+        if (opts.isolate) process.kill(-child.pid!, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // gone already
+      }
+    };
     let running: string | undefined;
     let hung: string | undefined;
     let overTime = false;
@@ -124,7 +136,7 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
     const limit = opts.limitMs ? setTimeout(() => ((overTime = true), stop()), opts.limitMs) : undefined;
     function stop() {
       hung = running ?? '(loading the test files)';
-      child.kill('SIGKILL');
+      killGroup();
     }
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -150,6 +162,8 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
       if (opts.echo) process.stderr.write(chunk);
     });
     child.on('close', (code, signal) => {
+      if (opts.isolate) killGroup(); // whatever the run left behind in its group
+      running_groups.delete(child.pid!);
       clearTimeout(timer);
       if (limit) clearTimeout(limit);
       const errText = stderr.text();
@@ -179,6 +193,18 @@ export function runLabTests(dir: string, opts: RunOptions = {}): Promise<LabRunR
 }
 
 const NO_RESULTS = 'Vitest produced no results';
+
+/** Process groups of the runs still going: ended if this process ends first. */
+const running_groups = new Set<number>();
+process.on('exit', () => {
+  for (const pid of running_groups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+});
 const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY|Allocation failed/i;
 const CRASHED = /Worker exited unexpectedly|Channel closed|ERR_IPC_CHANNEL_CLOSED|\[vitest-pool\]/;
 const LINE_LIMIT = 1 << 20;

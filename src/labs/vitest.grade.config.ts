@@ -24,6 +24,7 @@ export default mergeConfig(
   defineConfig({
     plugins: [learnerRealmPlugin(learnerFiles)],
     test: {
+      setupFiles: [fileURLToPath(new URL('./realm/graded-setup.ts', import.meta.url))],
       execArgv: [
         '--permission',
         `--allow-fs-read=${project}/node_modules/*`,

@@ -21,9 +21,10 @@ export function exportedValueNames(file: string, source: string, readFile: (path
     else if (ts.isExportDeclaration(st)) {
       if (st.isTypeOnly) continue;
       if (st.exportClause && ts.isNamedExports(st.exportClause)) {
-        for (const el of st.exportClause.elements) if (!el.isTypeOnly) names.add(el.name.text);
+        // Only identifiers: a string export name ("a; evil(); b") would be spliced into code.
+        for (const el of st.exportClause.elements) if (!el.isTypeOnly && ts.isIdentifier(el.name)) names.add(el.name.text);
       } else if (st.exportClause && ts.isNamespaceExport(st.exportClause)) {
-        names.add(st.exportClause.name.text);
+        if (ts.isIdentifier(st.exportClause.name)) names.add(st.exportClause.name.text);
       } else if (!st.exportClause && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
         const target = resolveSibling(file, st.moduleSpecifier.text);
         const text = target ? readFile(target) : undefined;
@@ -36,8 +37,10 @@ export function exportedValueNames(file: string, source: string, readFile: (path
       else if (ts.isEnumDeclaration(st) && !(ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ConstKeyword)) names.add(st.name.text);
     }
   }
-  return [...names];
+  return [...names].filter((n) => IDENTIFIER.test(n));
 }
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** `./x.ts` from `dir/y.ts` -> `dir/x.ts`; undefined if it leaves the lab folder. */
 export function resolveSibling(from: string, spec: string): string | undefined {

@@ -737,6 +737,14 @@
     return includes(name, '.prototype.') || (startsWith(name, '%') && includes(name, 'Prototype%.'));
   }
 
+  // The receiver of a get or set is the object itself, or an object of the other side (a
+  // learner's object that inherits from one of ours): never another object of this side, or
+  // `Reflect.set(ours, 'from', f, Array)` would write where checkWritable never looked.
+  function receiverFor(o, r) {
+    if (!isHost || r === o || wget(remoteIds, r) !== undefined) return r;
+    return o;
+  }
+
   function perform(m) {
     const op = at(m, 0);
     if (op === 'rel') {
@@ -754,7 +762,7 @@
     const o = localById(at(m, 1));
     switch (op) {
       case 'get': {
-        const v = R.get(o, decodeKey(at(m, 2)), decode(at(m, 3)));
+        const v = R.get(o, decodeKey(at(m, 2)), receiverFor(o, decode(at(m, 3))));
         if (isHost && typeof v === 'function' && wget(isCode, v) !== true) {
           const name = mget(intrinsicName, v);
           if (name !== undefined && needsRealReceiver(name)) return handle(v);
@@ -764,7 +772,7 @@
       case 'set': {
         const key = decodeKey(at(m, 2));
         checkWritable(o, key, 'set properties');
-        return encode(R.set(o, key, decode(at(m, 3)), decode(at(m, 4))));
+        return encode(R.set(o, key, decode(at(m, 3)), receiverFor(o, decode(at(m, 4)))));
       }
       case 'has':
         return encode(R.has(o, decodeKey(at(m, 2))));

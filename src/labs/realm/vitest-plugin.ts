@@ -45,7 +45,12 @@ export function learnerRealmPlugin(learnerFiles: readonly string[]): Plugin {
         `import { learnerModule } from ${JSON.stringify(REALM_MODULE)};`,
         `const m = learnerModule(${JSON.stringify(root)}, ${JSON.stringify(rel)});`,
       ];
-      for (const n of names) lines.push(n === 'default' ? 'export default m.default;' : `export const ${n} = m[${JSON.stringify(n)}];`);
+      // Names are identifiers (exports.ts checks), and checked again here: nothing a learner
+      // wrote is ever spliced into this module's code.
+      for (const n of names) {
+        if (!/^[A-Za-z_$][\w$]*$/.test(n)) continue;
+        lines.push(n === 'default' ? 'export default m.default;' : `export const ${n} = m[${JSON.stringify(n)}];`);
+      }
       return lines.join('\n') + '\n';
     },
   };

@@ -10,6 +10,16 @@
  * - lamport-forge, fd-forge: requests forged by hooking Array.prototype.toJSON in the
  *   learner's realm, re-prototyping the host's own services object.
  *
+ * And a second round, against the hardened version, which again got PASS in every lab:
+ *
+ * - A-unhandled-*: `Promise.reject(array)` at load; Node hands the raw value of the learner's
+ *   realm to the process's unhandledRejection listeners, and Vitest's called its forEach with
+ *   a host callback, whose constructor is the host's Function;
+ * - B-exportname-*: a string export name (`export { X as "a; code; b" }`) spliced into the
+ *   stand-in module's code;
+ * - C-membrane-arrayfrom-*: `Reflect.set(hostObject, 'from', f, Array)`, a set whose receiver
+ *   was a host built-in, replacing Array.from (which Vitest's runner sends results through).
+ *
  * Each must now be graded FAIL or ERROR, leave no file behind and make no connection.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +35,10 @@ let server: Listener;
 let run: GradeRun;
 let w: Where;
 
+let before: string[] = [];
+
 beforeAll(async () => {
+  before = readdirSync(tmpdir());
   server = await listen();
   w = { repo: REPO, cohort: join(tmp, 'cohort'), out: join(tmp, 'out'), canary: join(tmp, 'canary'), port: server.port, testPid: process.pid };
   mkdirSync(w.canary, { recursive: true });
@@ -38,6 +51,7 @@ beforeAll(async () => {
       const text = readFileSync(p, 'utf8')
         .split('@@CANARY@@').join(join(w.canary, `redteam-${name}`))
         .split('@@SOLUTION@@').join(SOLUTION_PATH)
+        .split('@@REPO@@').join(REPO)
         .split('@@PORT@@').join(String(server.port));
       writeFileSync(p, text);
     }
@@ -67,6 +81,8 @@ describe('the red team\'s escapes', () => {
 
   test('nothing was written outside, and nothing reached the network', () => {
     expect(readdirSync(w.canary)).toEqual(['canary.txt']);
+    // Some payloads are encoded and name their own places: /tmp/redteam2-canary-*.
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('redteam2-canary') && !before.includes(f))).toEqual([]);
     expect(readFileSync(join(w.canary, 'canary.txt'), 'utf8')).toBe('untouched');
     expect(server.connections).toEqual([]);
     expect(existsSync(join(w.out, 'grades.json'))).toBe(true);

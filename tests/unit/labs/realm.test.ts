@@ -11,7 +11,7 @@ function realmOf(source: string, extra: Record<string, string> = {}, print?: (le
   return new LearnerRealm({ root: '/lab', files: { 'code.ts': source, ...extra }, ...(print ? { print } : {}) }).require('code.ts') as Record<string, any>;
 }
 
-describe('lab code in its realm behaves as lab code', () => {
+describe("lab code in its realm behaves as lab code", { timeout: 120_000 }, () => {
   test('classes, methods, fields and getters', () => {
     const m = realmOf(`
       export class Clock { time = 0; tick() { return ++this.time; } get double() { return this.time * 2; } }
@@ -85,16 +85,16 @@ describe('lab code in its realm behaves as lab code', () => {
     expect(m.callBack(() => expect(1).toBe(2))).toMatch(/expected 1 to be 2/);
   });
 
-  test('objects that cross and are dropped are released, and the realm keeps working', async () => {
+  test('objects that cross and are dropped are released, and the realm keeps working', { timeout: 300_000 }, async () => {
     // Each call hands the realm a fresh object: its stand-in dies, and the release of its
     // number travels with a later request. Yielding lets the collector's callbacks run.
     const m = realmOf(`export const field = (o: { n: number }) => o.n; export const make = (n: number) => ({ n, box: new Set([n]) });`);
     let sum = 0;
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 25; i++) {
       for (let j = 0; j < 1000; j++) sum += m.field({ n: 1 }) + m.make(j).box.size;
       await new Promise((r) => setImmediate(r));
     }
-    expect(sum).toBe(80_000);
+    expect(sum).toBe(50_000);
   });
 
   test('a lab file imports the lab\'s other files; types from faultlines vanish', () => {
@@ -117,7 +117,7 @@ describe('lab code in its realm behaves as lab code', () => {
   });
 });
 
-describe('lab code cannot reach the tests\' realm', () => {
+describe("lab code cannot reach the tests' realm", { timeout: 120_000 }, () => {
   test('no process, require, fetch, timers, file system or code from strings', () => {
     const m = realmOf(`
       export function probe() {
@@ -240,7 +240,7 @@ describe('lab code cannot reach the tests\' realm', () => {
 });
 
 // Escapes a red team found in the first version of the membrane, each now a test.
-describe('escapes that once worked', () => {
+describe('escapes that once worked', { timeout: 120_000 }, () => {
   const pwned = () => (globalThis as Record<string, unknown>).__faultlinesPwned;
   const PAYLOAD = 'globalThis.__faultlinesPwned = 1';
 
@@ -295,6 +295,23 @@ describe('escapes that once worked', () => {
     expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
   });
 
+  test("a set whose receiver is one of the host's built-ins writes only to the object itself", () => {
+    const m = realmOf(`export function poke(o: any) { Reflect.set(o, 'from', () => 'forged', Array); Reflect.set(o, 'is', () => true, Object); return 'done'; }`);
+    const from = Array.from;
+    const is = Object.is;
+    const o: Record<string, unknown> = {};
+    expect(m.poke(o)).toBe('done');
+    expect(Array.from).toBe(from);
+    expect(Object.is).toBe(is);
+    expect(typeof o.from).toBe('function');
+  });
+
+  test('a string export name is never spliced into the stand-in module', async () => {
+    const { exportedValueNames } = await import('../../../src/labs/realm/exports.ts');
+    const src = 'export class A {}\nexport { A as "x = 1; globalThis.pwned = 1; export const y" } from "./code.ts";\nexport { A as B };';
+    expect(exportedValueNames('code.ts', src, () => undefined)).toEqual(['A', 'B']);
+  });
+
   test('Error cannot be replaced to get at prepareStackTrace', () => {
     const m = realmOf(`
       export function swap() { try { (globalThis as any).Error = { prepareStackTrace: (_e: unknown, s: unknown) => s }; return 'swapped'; } catch (e) { return 'refused'; } }`);
@@ -302,7 +319,7 @@ describe('escapes that once worked', () => {
   });
 });
 
-describe('host time and randomness in the realm', () => {
+describe('host time and randomness in the realm', { timeout: 120_000 }, () => {
   test('refused during a simulation run, named by the learner\'s line, and recorded; refused outside too, unrecorded', () => {
     setLearnerFiles(['code.ts']);
     const m = realmOf(`
